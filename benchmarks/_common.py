@@ -1,0 +1,54 @@
+"""Shared helpers for the benchmarks: the corpus, the binaries, timing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "realworld"
+BIN = Path(sys.executable).parent
+
+
+def corpus_files(limit: int | None = None) -> list[Path]:
+    files = sorted(
+        p
+        for p in CORPUS.iterdir()
+        if p.is_file() and p.name not in ("README.md", "manifest.json", "manifest.jsonl", "MANIFEST")
+    )
+    files = [p for p in files if not p.name.endswith((".md", ".json", ".jsonl", ".csv", ".tsv"))]
+    if limit is not None and limit < len(files):
+        step = len(files) / limit
+        files = [files[int(i * step)] for i in range(limit)]
+    return files
+
+
+def tool(name: str) -> str:
+    candidate = BIN / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        sys.exit(f"benchmark: `{name}` not found (make bench installs the bench extras)")
+    return found
+
+
+def time_command(argv: Sequence[str], runs: int = 1) -> list[float]:
+    """Wall-clock seconds of each run of a command (output discarded)."""
+    times = []
+    env = dict(os.environ, NO_COLOR="1")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def median_ms(times: Sequence[float]) -> float:
+    return statistics.median(times) * 1000

@@ -1,0 +1,264 @@
+"""The `dflint` command: argument parsing and sub-commands, nothing else.
+
+`dflint [PATH ...]` lints (the `check` sub-command is implied); `parse`, `rules`, `rule`, `lsp`
+and `simulate` are sub-commands. Exit codes follow ruff: 0 nothing at or above the failure
+threshold, 1 findings, 2 usage, configuration or unreadable input.
+
+Imports are deferred into the functions that need them: a plain lint must not pay for rich,
+pygls or the evaluator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from dflint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Kept as literals (not imported from dflint.report) so `--help` costs no reporter import;
+# tests/test_cli.py checks they match dflint.report.FORMATS and ALIASES.
+FORMATS = ("tty", "concise", "json", "sarif", "gitlab", "checkstyle", "github", "gnu")
+FORMAT_ALIASES = ("full", "text", "gitlab_codeclimate", "codeclimate")
+SUBCOMMANDS = ("check", "parse", "rules", "rule", "lsp", "simulate", "version")
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's default formatter minus its ``import shutil`` (which pulls in bz2, lzma and
+    fnmatch: milliseconds on every run, since argparse builds a formatter for each argument).
+    The default width is computed exactly as ``shutil.get_terminal_size().columns - 2``."""
+
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns`` (``$COLUMNS``, else the terminal, else 80)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        stdout = sys.__stdout__
+        try:
+            if stdout is None:
+                raise ValueError("no stdout")
+            columns = os.get_terminal_size(stdout.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+        columns = columns or 80
+    return columns
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="dflint",
+        formatter_class=_HelpFormatter,
+        description="Lint Dockerfiles. Sub-commands: parse, rules, rule CODE, lsp, simulate.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or directories to lint ('-' for stdin); default ./Dockerfile")
+    p.add_argument("--format", choices=FORMATS + FORMAT_ALIASES, default=os.environ.get("DFLINT_FORMAT"),
+                   help="output format (default: tty, or `format` from the configuration)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    p.add_argument("--config", metavar="PATH", help="use this configuration file for every input")
+    p.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    p.add_argument("--select", type=_csv, metavar="CODES", help="only these rules (codes, prefixes, names)")
+    p.add_argument("--extend-select", type=_csv, metavar="CODES", help="enable these rules as well")
+    p.add_argument("--ignore", type=_csv, metavar="CODES", help="disable these rules")
+    p.add_argument("--failure-threshold", metavar="LEVEL",
+                   choices=("error", "warning", "info", "style", "none"),
+                   help="lowest severity that makes the exit code 1")
+    p.add_argument("--trusted-registry", action="append", metavar="REGISTRY",
+                   help="registry allowed by DL3026 (repeatable)")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are reported")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--statistics", action="store_true", help="print the number of findings per code")
+    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                   help="lint files in N processes (default: all cores when there are many files)")
+    p.add_argument("--stdin-filename", metavar="NAME", help="the name to report for input read from stdin")
+    p.add_argument("--report-unused-ignores", action="store_true",
+                   help="report ignore comments that suppress nothing (DF901)")
+    p.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
+    p.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
+    p.add_argument("--shellcheck", action="store_true", help="also run ShellCheck on RUN scripts")
+    p.add_argument("--version", action="version", version=f"dflint {__version__}")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in SUBCOMMANDS:
+            command, rest = args[0], args[1:]
+            if command == "check":
+                return run_check(rest)
+            if command == "parse":
+                from dflint.parse_output import main as parse_main
+
+                return parse_main(rest)
+            if command == "rules":
+                return run_rules(rest)
+            if command == "rule":
+                return run_rule(rest)
+            if command == "lsp":
+                from dflint.lsp import main as lsp_main
+
+                return lsp_main(rest)
+            if command == "simulate":
+                from dflint.simulate.cli import main as simulate_main
+
+                return simulate_main(rest)
+            print(f"dflint {__version__}")
+            return EXIT_OK
+        return run_check(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def run_check(argv: Sequence[str]) -> int:
+    from pathlib import Path  # here, not at the top: `dflint parse` does not need pathlib
+
+    args = _check_parser().parse_args(argv)
+    from dflint.config import CliOverrides, ConfigError, ConfigResolver
+    from dflint.discover import find_dockerfiles
+    from dflint.engine import Linter, LintOutcome, lint_many, load_registry
+
+    registry = load_registry()
+    for problem in registry.problems:
+        print(f"dflint: warning: plugin {problem.plugin} not loaded: {problem.message}", file=sys.stderr)
+    overrides = CliOverrides(
+        select=args.select,
+        extend_select=args.extend_select,
+        ignore=args.ignore,
+        failure_threshold=args.failure_threshold,
+        trusted_registries=args.trusted_registry,
+        shellcheck=True if args.shellcheck else None,
+    )
+    try:
+        resolver = ConfigResolver(registry, config_path=Path(args.config) if args.config else None,
+                                  isolated=args.isolated, overrides=overrides)
+        linter = Linter(registry, resolver.settings_for, report_unused_ignores=args.report_unused_ignores)
+        paths = args.paths or ["Dockerfile"]
+        outcomes: list[LintOutcome] = []
+        if paths == ["-"]:
+            shown = args.stdin_filename or "-"
+            outcomes.append(linter.lint_bytes(sys.stdin.buffer.read(), shown, Path(shown).absolute()))
+        else:
+            files = list(find_dockerfiles(paths))
+            jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1) if len(files) >= 64 else 1
+            outcomes = lint_many(linter, files, jobs)
+        first_settings = resolver.settings_for(Path(paths[0]).absolute())
+    except ConfigError as exc:
+        print(f"dflint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+    if args.fix or args.diff:
+        from dflint.fixcli import apply_fixes
+
+        outcomes = apply_fixes(linter, outcomes, diff_only=args.diff, unsafe=args.unsafe_fixes,
+                               out=sys.stdout)
+    for outcome in outcomes:
+        for message in outcome.rule_errors:
+            print(f"dflint: error: {message}", file=sys.stderr)
+
+    fmt = args.format or getattr(first_settings, "output_format", None) or "tty"
+    _render(fmt, outcomes, registry, args)
+    return _exit_code(outcomes, resolver, args.exit_zero)
+
+
+def _render(fmt: str, outcomes: Sequence[object], registry: object, args: argparse.Namespace) -> None:
+    from dflint.report import FileResult, render
+
+    results = [
+        FileResult(path=o.path, findings=o.findings, source_lines=o.source_lines)  # type: ignore[attr-defined]
+        for o in outcomes
+    ]
+    rules = dict(registry.rules)  # type: ignore[attr-defined]
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            render(fmt, results, rules, color="never", statistics=args.statistics, out=out)
+    else:
+        render(fmt, results, rules, color=args.color, statistics=args.statistics, out=sys.stdout)
+
+
+def _exit_code(outcomes: Sequence[object], resolver: object, exit_zero: bool) -> int:
+    from pathlib import Path
+
+    if any(getattr(o, "unreadable", False) for o in outcomes):
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_OK
+    for outcome in outcomes:
+        settings = resolver.settings_for(Path(outcome.path).absolute())  # type: ignore[attr-defined]
+        threshold = settings.failure_threshold
+        if threshold is None:
+            continue
+        if any(f.severity >= threshold for f in outcome.findings):  # type: ignore[attr-defined]
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def run_rules(argv: Sequence[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="dflint rules", description="List every rule dflint knows.", formatter_class=_HelpFormatter
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    args = p.parse_args(argv)
+    from dflint.engine import load_registry
+
+    registry = load_registry()
+    if args.format == "json":
+        import json
+
+        rows = [
+            {"code": r.code, "name": r.name, "severity": r.severity.label, "summary": r.summary,
+             "fix": r.fix_safety.value, "aliases": list(r.aliases), "enabled": r.enabled_by_default,
+             "url": r.url()}
+            for r in registry
+        ]
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    width = max((len(r.name) for r in registry), default=10)
+    print(f"{'CODE':<7} {'NAME':<{width}} {'SEVERITY':<8} {'FIX':<6} SUMMARY")
+    for r in registry:
+        fix = "" if r.fix_safety.value == "none" else r.fix_safety.value
+        off = "" if r.enabled_by_default else " (off by default)"
+        print(f"{r.code:<7} {r.name:<{width}} {r.severity.label:<8} {fix:<6} {r.summary}{off}")
+    return EXIT_OK
+
+
+def run_rule(argv: Sequence[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="dflint rule", description="Print one rule's documentation.", formatter_class=_HelpFormatter
+    )
+    p.add_argument("code", help="rule code, name or alias (DL3006, untagged-image, JSONArgsRecommended)")
+    args = p.parse_args(argv)
+    from dflint.engine import load_registry
+    from dflint.ruledoc import render_rule_page
+
+    registry = load_registry()
+    wanted = args.code
+    code = wanted.upper() if wanted.upper() in registry.rules else registry.by_name_or_alias().get(wanted)
+    if code is None:
+        print(f"dflint: error: no rule {wanted!r}; see `dflint rules`", file=sys.stderr)
+        return EXIT_ERROR
+    print(render_rule_page(registry.rules[code]))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,981 @@
+"""Configuration: find, read, validate and resolve ``[tool.dflint]`` / ``.dflint.toml``.
+
+Discovery follows ruff because users already know it: for each linted file, the closest
+directory (walking up) holding a ``.dflint.toml`` or a ``pyproject.toml`` with a
+``[tool.dflint]`` table wins, with no merging between directories; ``extend = "path"`` is the
+explicit way to inherit. ``--config PATH`` replaces discovery, ``--isolated`` ignores every file,
+and command-line overrides apply on top of whatever was resolved.
+
+Unlike hadolint (which silently drops unknown keys and silently ignores a whole file on a type
+error), every unknown key or bad value is a :class:`ConfigError` that names the file and the key:
+a typo in a linter configuration must never quietly turn a check off.
+
+Start-up cost matters (dflint runs in pre-commit hooks on every commit), so the TOML parser and
+pathspec are imported only when there is something to parse or match, and each file is read once
+per run however many Dockerfiles share it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import enum
+import os
+import re
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dflint.finding import Severity
+from dflint.plugin import Registry, Rule
+
+DEDICATED_FILE = ".dflint.toml"
+PYPROJECT_FILE = "pyproject.toml"
+#: hadolint's default: a file with only style findings exits 0.
+DEFAULT_FAILURE_THRESHOLD = Severity.INFO
+#: hadolint's label-schema types (DL3049-DL3058).
+LABEL_TYPES = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")
+#: Top-level settings that also reach a rule through an ``Options`` field of the same name, so
+#: DL3026 or the label rules need no per-rule table (a per-rule table still wins).
+SHARED_OPTION_FIELDS = ("trusted_registries", "label_schema", "strict_labels")
+
+_CODE_SHAPED = re.compile(r"^[A-Za-z]{1,4}[0-9]{0,4}$")
+_EXACT_SPECIFICITY = 100
+
+# Keys hadolint users carry over; pointing at the dflint spelling beats a fuzzy guess.
+_HADOLINT_KEYS = {
+    "ignored": "ignore",
+    "trustedregistries": "trusted-registries",
+    "override": "severity",
+    "no-fail": "failure-threshold = \"none\"",
+}
+
+
+class ConfigError(Exception):
+    """A configuration problem; the CLI prints it and exits with code 2."""
+
+    def __init__(
+        self, message: str, *, path: Path | None = None, key: str | None = None, line: int | None = None
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.key = key
+        self.line = line
+        super().__init__(str(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only fields would be lost when a worker process sends the error back.
+        return (_rebuild_error, (self.message, self.path, self.key, self.line))
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.path is not None else "command line"
+        if self.line is not None:
+            where += f":{self.line}"
+        key = f" {self.key}:" if self.key else ""
+        return f"{where}:{key} {self.message}"
+
+
+def _rebuild_error(message: str, path: Path | None, key: str | None, line: int | None) -> ConfigError:
+    return ConfigError(message, path=path, key=key, line=line)
+
+
+@dataclass(frozen=True)
+class CliOverrides:
+    """Command-line settings, applied on top of every resolved configuration.
+
+    ``config_settings`` holds TOML snippets (ruff's ``--config "key = value"``), validated like
+    a configuration file and applied after it; the other fields are the dedicated flags, which
+    apply last.
+    """
+
+    select: Sequence[str] | None = None
+    extend_select: Sequence[str] | None = None
+    ignore: Sequence[str] | None = None
+    extend_ignore: Sequence[str] | None = None
+    failure_threshold: str | None = None
+    trusted_registries: Sequence[str] | None = None
+    shellcheck: bool | None = None
+    disable_ignore_pragma: bool | None = None
+    config_settings: Sequence[str] = ()
+
+
+# --------------------------------------------------------------------------------------------
+# Rule selectors
+
+
+@dataclass(frozen=True, slots=True)
+class _Selector:
+    """One entry of select/ignore/severity/per-file-ignores, resolved against the registry.
+
+    ``enable_codes`` leaves out opt-in rules (``enabled_by_default = False``) for prefixes and
+    ``ALL``: selecting ``DL`` must not switch on a noisy rule the author made opt-in; naming the
+    rule does. ``disable_codes`` is every match. ``prefix`` matches codes the registry does not
+    know (ShellCheck's SC codes, a plugin that is not installed).
+    """
+
+    text: str
+    enable_codes: frozenset[str]
+    disable_codes: frozenset[str]
+    specificity: int
+    prefix: str | None
+
+    def matches(self, code: str, known: bool, enable: bool) -> bool:
+        if known:
+            return code in (self.enable_codes if enable else self.disable_codes)
+        return self.prefix is not None and code.startswith(self.prefix)
+
+
+class _RuleIndex:
+    """What selectors can name: codes, code prefixes, rule names, aliases, groups, ``ALL``."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.rules: dict[str, type[Rule]] = dict(registry.rules)
+        self.codes = frozenset(self.rules)
+        self.default_on = frozenset(c for c, r in self.rules.items() if r.enabled_by_default)
+        self.names = {name.lower(): code for name, code in registry.by_name_or_alias().items()}
+        self.groups: dict[str, frozenset[str]] = {}
+        for code, rule in self.rules.items():
+            for group in getattr(rule, "groups", ()) or ():
+                key = str(group).lower()
+                self.groups[key] = self.groups.get(key, frozenset()) | {code}
+        self._cache: dict[str, _Selector | None] = {}
+
+    def selector(self, text: str) -> _Selector | None:
+        """The selector ``text`` stands for, or None when it names nothing and is not code-shaped."""
+        if text not in self._cache:
+            self._cache[text] = self._build(text)
+        return self._cache[text]
+
+    def _build(self, text: str) -> _Selector | None:
+        raw = text.strip()
+        upper = raw.upper()
+        if upper == "ALL":
+            return _Selector(raw, self.default_on, self.codes, 0, "")
+        if upper in self.codes:
+            one = frozenset({upper})
+            return _Selector(raw, one, one, _EXACT_SPECIFICITY, upper)
+        code = self.names.get(raw.lower())
+        if code is not None:
+            one = frozenset({code})
+            return _Selector(raw, one, one, _EXACT_SPECIFICITY, None)
+        group = self.groups.get(raw.lower())
+        if group is not None:
+            return _Selector(raw, group & self.default_on, group, 1, None)
+        if _CODE_SHAPED.match(raw):
+            matched = frozenset(c for c in self.codes if c.startswith(upper))
+            return _Selector(raw, matched & self.default_on, matched, len(upper), upper)
+        return None
+
+    def is_known(self, selector: _Selector) -> bool:
+        return bool(selector.disable_codes) or selector.text.upper() == "ALL"
+
+    def suggestion(self, text: str) -> str:
+        candidates = list(self.names) + list(self.codes)
+        close = difflib.get_close_matches(text.lower(), [c.lower() for c in candidates], n=1, cutoff=0.6)
+        if not close:
+            return ""
+        original = next(c for c in candidates if c.lower() == close[0])
+        return f"; did you mean {original!r}?"
+
+    def rule_for_key(self, text: str) -> str | None:
+        """The code an exact rule reference (code, name or alias) names, for per-rule tables."""
+        if text.upper() in self.codes:
+            return text.upper()
+        return self.names.get(text.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class _SelectionLayer:
+    """One source's select/extend-select/ignore/extend-ignore, applied in order (ruff's model).
+
+    Within a layer the most specific matching selector decides (``ignore = ["DL3008"]`` beats
+    ``select = ["DL"]`` and ``select = ["DL3008"]`` beats ``ignore = ["DL"]``); a tie goes to
+    ignore. A layer with ``select`` turns off every rule it does not match.
+    """
+
+    resets: bool
+    entries: tuple[tuple[_Selector, bool], ...]
+
+    def decide(self, code: str, known: bool, state: bool) -> bool:
+        best: tuple[int, bool] | None = None
+        for selector, enable in self.entries:
+            if selector.matches(code, known, enable):
+                key = (selector.specificity, not enable)
+                if best is None or key > best:
+                    best = key
+        if best is not None:
+            return not best[1]
+        return False if self.resets else state
+
+
+@dataclass(frozen=True, slots=True)
+class PerFileIgnore:
+    """``per-file-ignores`` entry: a gitignore-style pattern relative to ``base_dir``."""
+
+    pattern: str
+    base_dir: Path
+    selectors: tuple[str, ...]
+    _parsed: tuple[_Selector, ...] = field(repr=False, compare=False, default=())
+
+    def matches_path(self, path: Path) -> bool:
+        absolute = Path(os.path.abspath(path))
+        spec = _compiled_pattern(self.pattern)
+        try:
+            relative = absolute.relative_to(self.base_dir).as_posix()
+        except ValueError:  # outside the config's tree (``--config`` elsewhere): the name as given
+            return bool(spec.match_file(path.as_posix()) or spec.match_file(path.name))
+        return bool(spec.match_file(relative))
+
+
+_PATTERN_CACHE: dict[str, Any] = {}
+
+
+def _compiled_pattern(pattern: str) -> Any:
+    spec = _PATTERN_CACHE.get(pattern)
+    if spec is None:
+        import pathspec
+
+        spec = _PATTERN_CACHE[pattern] = pathspec.GitIgnoreSpec.from_lines([pattern])
+    return spec
+
+
+# --------------------------------------------------------------------------------------------
+# Resolved settings
+
+
+@dataclass(frozen=True, eq=False)
+class Settings:
+    """The configuration that applies to one file, fully resolved and validated."""
+
+    selected: frozenset[str]
+    severity_overrides: Mapping[str, Severity | None] = field(default_factory=dict)
+    failure_threshold: Severity | None = DEFAULT_FAILURE_THRESHOLD
+    per_file_ignores: tuple[PerFileIgnore, ...] = ()
+    trusted_registries: tuple[str, ...] = ()
+    label_schema: Mapping[str, str] = field(default_factory=dict)
+    strict_labels: bool = False
+    shellcheck: bool = False
+    disable_ignore_pragma: bool = False
+    output_format: str | None = None
+    rule_options: Mapping[str, Any] = field(default_factory=dict)
+    config_path: Path | None = None
+    #: Non-fatal remarks (selectors naming no installed rule), for the CLI to print once.
+    warnings: tuple[str, ...] = ()
+    _known: frozenset[str] = field(default=frozenset(), repr=False)
+    _layers: tuple[_SelectionLayer, ...] = field(default=(), repr=False)
+    _severity_entries: tuple[tuple[_Selector, Severity | None], ...] = field(default=(), repr=False)
+    _path_cache: dict[str, tuple[_Selector, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def format(self) -> str | None:
+        return self.output_format
+
+    def is_enabled(self, code: str, path: Path | str | None = None) -> bool:
+        """Whether findings of ``code`` are reported for ``path`` (select, ignore, off, per-file)."""
+        code = code.upper()
+        known = code in self._known
+        if known:
+            if code not in self.selected:
+                return False
+        else:
+            state = True
+            for layer in self._layers:
+                state = layer.decide(code, False, state)
+            if not state:
+                return False
+        if self.severity_for_code(code, Severity.INFO) is None:
+            return False
+        if path is not None and self.per_file_ignores:
+            for selector in self._ignored_for(Path(path)):
+                if selector.matches(code, known, enable=False):
+                    return False
+        return True
+
+    def severity_for(self, rule: type[Rule]) -> Severity | None:
+        """The severity to report ``rule`` at; None when it is turned ``off``."""
+        return self.severity_for_code(rule.code, rule.severity)
+
+    def severity_for_code(self, code: str, default: Severity) -> Severity | None:
+        """Like :meth:`severity_for` for codes without a Rule class (ShellCheck's SC codes)."""
+        code = code.upper()
+        if code in self.severity_overrides:
+            return self.severity_overrides[code]
+        if code in self._known:
+            return default
+        best: tuple[int, int] | None = None
+        result: Severity | None = default
+        for order, (selector, level) in enumerate(self._severity_entries):
+            if selector.matches(code, False, enable=False):
+                key = (selector.specificity, order)
+                if best is None or key > best:
+                    best, result = key, level
+        return result
+
+    def options_for(self, rule: type[Rule]) -> Any:
+        """The rule's validated ``Options`` instance (its defaults when not configured)."""
+        options = self.rule_options.get(rule.code)
+        return options if options is not None else rule.default_options()
+
+    def _ignored_for(self, path: Path) -> tuple[_Selector, ...]:
+        key = os.path.abspath(path)
+        cached = self._path_cache.get(key)
+        if cached is None:
+            found: list[_Selector] = []
+            for entry in self.per_file_ignores:
+                if entry.matches_path(path):
+                    found.extend(entry._parsed)
+            cached = self._path_cache[key] = tuple(found)
+        return cached
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """One table of settings: a config file's dflint table or the command-line snippets."""
+
+    path: Path | None
+    data: Mapping[str, Any]
+    prefix: str
+    text: str
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path is not None else Path(os.path.abspath(os.curdir))
+
+    def error(self, key: str, message: str) -> ConfigError:
+        dotted = self.prefix + key
+        return ConfigError(message, path=self.path, key=dotted, line=_line_of(self.text, dotted))
+
+
+def _line_of(text: str, dotted: str) -> int | None:
+    """Best-effort line of a dotted key; only computed when reporting an error.
+
+    Each part of the key is searched from the line where the previous part was found, so
+    ``tool.dflint.select`` finds dflint's ``select`` and not ruff's.
+    """
+    if not text:
+        return None
+    lines = text.splitlines()
+    index = 0
+    found: int | None = None
+    for part in _split_dotted(dotted):
+        pattern = re.compile(r"(^|[\s\[.{,])[\"']?" + re.escape(part) + r"[\"']?\s*(=|\]|\.)")
+        for number in range(index, len(lines)):
+            if pattern.search(lines[number]):
+                index, found = number, number + 1
+                break
+        else:
+            return found
+    return found
+
+
+def _split_dotted(dotted: str) -> list[str]:
+    return [part for part in dotted.split(".") if part]
+
+
+def _load_toml(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read configuration: {exc}", path=path) from None
+    return _parse_toml(text, path), text
+
+
+def _parse_toml(text: str, path: Path | None) -> dict[str, Any]:
+    try:
+        import tomli as toml
+    except ImportError:  # pragma: no cover - tomli is a dependency; stdlib fallback
+        import tomllib as toml  # type: ignore[no-redef]
+    try:
+        data: dict[str, Any] = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
+        message = getattr(exc, "msg", None) or str(exc)
+        raise ConfigError(f"invalid TOML: {message}", path=path, line=getattr(exc, "lineno", None)) from None
+    return data
+
+
+# --------------------------------------------------------------------------------------------
+# Validation of one source
+
+
+_KEYS = (
+    "extend",
+    "select",
+    "ignore",
+    "extend-select",
+    "extend-ignore",
+    "severity",
+    "failure-threshold",
+    "per-file-ignores",
+    "extend-per-file-ignores",
+    "trusted-registries",
+    "format",
+    "shellcheck",
+    "disable-ignore-pragma",
+    "strict-labels",
+    "label-schema",
+    "rules",
+)
+_SELECTION_KEYS = (("select", True), ("extend-select", True), ("ignore", False), ("extend-ignore", False))
+_SEVERITY_WORDS = ("error", "warning", "info", "style", "off")
+_THRESHOLD_WORDS = ("error", "warning", "info", "style", "none")
+
+
+@dataclass
+class _Validated:
+    """A source's settings after validation; a field left None was not set in that source."""
+
+    source: _Source
+    layer: _SelectionLayer | None = None
+    severity: list[tuple[_Selector, Severity | None]] = field(default_factory=list)
+    failure_threshold: tuple[Severity | None] | None = None
+    per_file_ignores: list[PerFileIgnore] | None = None
+    extend_per_file_ignores: list[PerFileIgnore] = field(default_factory=list)
+    trusted_registries: list[str] | None = None
+    output_format: str | None = None
+    shellcheck: bool | None = None
+    disable_ignore_pragma: bool | None = None
+    strict_labels: bool | None = None
+    label_schema: dict[str, str] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Validator:
+    def __init__(self, index: _RuleIndex) -> None:
+        self.index = index
+
+    def validate(self, source: _Source) -> _Validated:
+        out = _Validated(source)
+        data = source.data
+        for key in data:
+            if key not in _KEYS:
+                raise source.error(key, f"unknown key{_key_suggestion(key, _KEYS)}")
+        selection: list[tuple[_Selector, bool]] = []
+        resets = False
+        for key, enable in _SELECTION_KEYS:
+            if key in data:
+                selectors = self.selectors(source, key, data[key], out, enable)
+                selection.extend((s, enable) for s in selectors)
+                resets = resets or key == "select"
+        if selection or resets:
+            out.layer = _SelectionLayer(resets, tuple(selection))
+        if "severity" in data:
+            table = _table(source, "severity", data["severity"])
+            for selector_text, level in table.items():
+                key = f"severity.{selector_text}"
+                selector = self.selector(source, key, selector_text, out, enable=False)
+                out.severity.append((selector, _severity_word(source, key, level)))
+        if "failure-threshold" in data:
+            out.failure_threshold = (_threshold(source, data["failure-threshold"]),)
+        if "per-file-ignores" in data:
+            out.per_file_ignores = self.per_file(source, "per-file-ignores", data["per-file-ignores"], out)
+        if "extend-per-file-ignores" in data:
+            out.extend_per_file_ignores = self.per_file(
+                source, "extend-per-file-ignores", data["extend-per-file-ignores"], out
+            )
+        if "trusted-registries" in data:
+            out.trusted_registries = _strings(source, "trusted-registries", data["trusted-registries"])
+        if "format" in data:
+            value = data["format"]
+            if not isinstance(value, str) or not value.strip():
+                raise source.error("format", f"expected an output format name, got {_show(value)}")
+            out.output_format = value.strip()
+        out.shellcheck = _opt_bool(source, "shellcheck", data)
+        out.disable_ignore_pragma = _opt_bool(source, "disable-ignore-pragma", data)
+        out.strict_labels = _opt_bool(source, "strict-labels", data)
+        if "label-schema" in data:
+            for label, kind in _table(source, "label-schema", data["label-schema"]).items():
+                key = f"label-schema.{label}"
+                if not isinstance(kind, str):
+                    raise source.error(key, f"expected a label type, got {_show(kind)}")
+                kind = kind.strip().lower() or "text"
+                if kind not in LABEL_TYPES:
+                    raise source.error(
+                        key, f"unknown label type {kind!r}; expected one of {', '.join(LABEL_TYPES)}"
+                    )
+                out.label_schema[label] = kind
+        if "rules" in data:
+            for rule_key, options in _table(source, "rules", data["rules"]).items():
+                self.rule_table(source, rule_key, options, out)
+        return out
+
+    def selectors(
+        self, source: _Source, key: str, value: Any, out: _Validated, enable: bool
+    ) -> list[_Selector]:
+        items = _strings(source, key, value)
+        return [self.selector(source, key, item, out, enable) for item in items]
+
+    def selector(self, source: _Source, key: str, text: str, out: _Validated, enable: bool) -> _Selector:
+        selector = self.index.selector(text)
+        if selector is None:
+            raise source.error(key, f"unknown rule selector {text!r}{self.index.suggestion(text)}")
+        if not self.index.is_known(selector):
+            out.warnings.append(
+                f"{source.path or 'command line'}: {source.prefix}{key}: {text!r} matches no installed rule"
+            )
+        elif enable and not selector.enable_codes and selector.specificity < _EXACT_SPECIFICITY:
+            out.warnings.append(
+                f"{source.path or 'command line'}: {source.prefix}{key}: {text!r} matches only opt-in "
+                "rules; name them one by one to enable them"
+            )
+        return selector
+
+    def per_file(self, source: _Source, key: str, value: Any, out: _Validated) -> list[PerFileIgnore]:
+        entries = []
+        for pattern, codes in _table(source, key, value).items():
+            sub = f"{key}.{pattern}"
+            texts = _strings(source, sub, codes)
+            parsed = tuple(self.selector(source, sub, text, out, enable=False) for text in texts)
+            if not pattern.strip():
+                raise source.error(sub, "empty file pattern")
+            entries.append(PerFileIgnore(pattern, source.base_dir, tuple(texts), parsed))
+        return entries
+
+    def rule_table(self, source: _Source, rule_key: str, options: Any, out: _Validated) -> None:
+        key = f"rules.{rule_key}"
+        table = _table(source, key, options)
+        code = self.index.rule_for_key(rule_key)
+        if code is None:
+            if _CODE_SHAPED.match(rule_key):
+                out.warnings.append(
+                    f"{source.path or 'command line'}: {source.prefix}{key}: no installed rule "
+                    f"{rule_key!r}; options ignored"
+                )
+                return
+            raise source.error(key, f"unknown rule {rule_key!r}{self.index.suggestion(rule_key)}")
+        rule = self.index.rules[code]
+        hints = _option_fields(rule)
+        values = out.rules.setdefault(code, {})
+        for option, raw in table.items():
+            name = option.replace("-", "_")
+            if name not in hints:
+                known = [n.replace("_", "-") for n in hints]
+                if not known:
+                    raise source.error(f"{key}.{option}", f"rule {code} takes no options")
+                raise source.error(
+                    f"{key}.{option}",
+                    f"unknown option for {code}{_key_suggestion(option.replace('_', '-'), known)}"
+                    f" (options: {', '.join(known)})",
+                )
+            values[name] = _coerce(source, f"{key}.{option}", raw, hints[name])
+
+
+def _key_suggestion(key: str, known: Sequence[str]) -> str:
+    hint = _HADOLINT_KEYS.get(key.lower())
+    if hint is not None:
+        return f"; did you mean {hint!r}?"
+    kebab = key.replace("_", "-").lower()
+    if kebab != key and kebab in known:
+        return f"; did you mean {kebab!r}? (keys are kebab-case)"
+    close = difflib.get_close_matches(kebab, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _show(value: Any) -> str:
+    kind = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+    return f"{kind} ({value!r})" if not isinstance(value, dict | list) else kind
+
+
+def _table(source: _Source, key: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise source.error(key, f"expected a table, got {_show(value)}")
+    return value
+
+
+def _strings(source: _Source, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise source.error(key, f"expected a list of strings, got {_show(value)}")
+    return [item.strip() for item in value if item.strip()]
+
+
+def _opt_bool(source: _Source, key: str, data: Mapping[str, Any]) -> bool | None:
+    if key not in data:
+        return None
+    value = data[key]
+    if not isinstance(value, bool):
+        raise source.error(key, f"expected true or false, got {_show(value)}")
+    return value
+
+
+def _severity_word(source: _Source, key: str, value: Any) -> Severity | None:
+    if not isinstance(value, str) or value.strip().lower() not in _SEVERITY_WORDS:
+        raise source.error(key, f"expected one of {', '.join(_SEVERITY_WORDS)}, got {_show(value)}")
+    word = value.strip().lower()
+    return None if word == "off" else Severity.parse(word)
+
+
+def _threshold(source: _Source, value: Any) -> Severity | None:
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word == "ignore":
+        raise source.error(
+            "failure-threshold",
+            "'ignore' is hadolint's spelling; use 'style' to fail on every finding or 'none' to never fail",
+        )
+    if word not in _THRESHOLD_WORDS:
+        raise source.error(
+            "failure-threshold", f"expected one of {', '.join(_THRESHOLD_WORDS)}, got {_show(value)}"
+        )
+    return None if word == "none" else Severity.parse(word)
+
+
+# --------------------------------------------------------------------------------------------
+# Per-rule options
+
+
+def _option_fields(rule: type[Rule]) -> dict[str, Any]:
+    options = rule.Options
+    if not dataclasses.is_dataclass(options):
+        return {}
+    try:
+        hints = typing.get_type_hints(options)
+    except Exception:  # an unresolvable annotation: fall back to "accept any TOML value"
+        hints = {}
+    return {f.name: hints.get(f.name, Any) for f in dataclasses.fields(options) if f.init}
+
+
+def _coerce(source: _Source, key: str, value: Any, hint: Any) -> Any:
+    """Check a TOML value against an Options field type; lists become tuples/frozensets as declared."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint is Any or hint is object:
+        return value
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in args if a is not type(None)]
+        problems = []
+        for member in members:
+            try:
+                return _coerce(source, key, value, member)
+            except ConfigError as exc:
+                problems.append(exc.message)
+        raise source.error(key, problems[0] if problems else f"unexpected value {_show(value)}")
+    if origin is typing.Literal:
+        if value not in args:
+            raise source.error(key, f"expected one of {', '.join(map(repr, args))}, got {_show(value)}")
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise source.error(key, f"expected true or false, got {_show(value)}")
+        return value
+    if hint is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise source.error(key, f"expected an integer, got {_show(value)}")
+        return value
+    if hint is float:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise source.error(key, f"expected a number, got {_show(value)}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise source.error(key, f"expected a string, got {_show(value)}")
+        return value
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        for member in hint:
+            if isinstance(value, str) and value.lower() in (str(member.value).lower(), member.name.lower()):
+                return member
+        choices = ", ".join(str(m.value) for m in hint)
+        raise source.error(key, f"expected one of {choices}, got {_show(value)}")
+    container = origin or hint
+    if container in (list, tuple, frozenset, set, Sequence, typing.Sequence) or (
+        isinstance(container, type) and container.__name__ in ("Sequence", "AbstractSet", "Set")
+    ):
+        if not isinstance(value, list):
+            raise source.error(key, f"expected a list, got {_show(value)}")
+        item_hint = args[0] if args else Any
+        items = [_coerce(source, f"{key}[{i}]", item, item_hint) for i, item in enumerate(value)]
+        if container is tuple:
+            return tuple(items)
+        if container in (frozenset, set) or getattr(container, "__name__", "") in ("AbstractSet", "Set"):
+            return frozenset(items)
+        return tuple(items) if container is not list else items
+    if container in (dict, Mapping, typing.Mapping) or getattr(container, "__name__", "") == "Mapping":
+        if not isinstance(value, dict):
+            raise source.error(key, f"expected a table, got {_show(value)}")
+        value_hint = args[1] if len(args) == 2 else Any
+        return {str(k): _coerce(source, f"{key}.{k}", v, value_hint) for k, v in value.items()}
+    if isinstance(hint, type) and not isinstance(value, hint):
+        raise source.error(key, f"expected {hint.__name__}, got {_show(value)}")
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Resolution
+
+
+class ConfigResolver:
+    """Finds and resolves the configuration of each linted file, caching per directory and file."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        config_path: Path | str | None = None,
+        isolated: bool = False,
+        overrides: CliOverrides | None = None,
+    ) -> None:
+        self._index = _RuleIndex(registry)
+        self._validator = _Validator(self._index)
+        self._isolated = isolated
+        self._overrides = overrides or CliOverrides()
+        self._config_path = Path(os.path.abspath(config_path)) if config_path is not None else None
+        if self._config_path is not None and not isolated and not self._config_path.is_file():
+            raise ConfigError("configuration file not found", path=self._config_path)
+        self._dir_config: dict[Path, Path | None] = {}
+        self._files: dict[Path, tuple[dict[str, Any], str]] = {}
+        self._validated: dict[Path, _Validated] = {}
+        self._settings: dict[Path | None, Settings] = {}
+        self._cli_sources = self._snippet_sources()
+
+    # Discovery ----------------------------------------------------------------------------
+
+    def config_file_for(self, path: Path | str) -> Path | None:
+        """The configuration file that applies to ``path`` (None: built-in defaults)."""
+        if self._isolated:
+            return None
+        if self._config_path is not None:
+            return self._config_path
+        return self._discover(_start_dir(Path(path)))
+
+    def settings_for(self, path: Path | str) -> Settings:
+        """The resolved settings for one linted file (the same object for files sharing a config)."""
+        config = self.config_file_for(path)
+        settings = self._settings.get(config)
+        if settings is None:
+            settings = self._settings[config] = self._build(config)
+        return settings
+
+    def _discover(self, directory: Path) -> Path | None:
+        visited: list[Path] = []
+        current = directory
+        found: Path | None = None
+        while True:
+            if current in self._dir_config:
+                found = self._dir_config[current]
+                break
+            visited.append(current)
+            dedicated = current / DEDICATED_FILE
+            if dedicated.is_file():
+                found = dedicated
+                break
+            pyproject = current / PYPROJECT_FILE
+            if pyproject.is_file() and self._has_dflint_table(pyproject):
+                found = pyproject
+                break
+            parent = current.parent
+            if parent == current:
+                break
+            current = parent
+        for directory_seen in visited:
+            self._dir_config[directory_seen] = found
+        return found
+
+    def _has_dflint_table(self, pyproject: Path) -> bool:
+        try:
+            text = pyproject.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+        if "dflint" not in text:  # cheap pre-filter: most pyprojects never mention dflint
+            return False
+        data, _ = self._read(pyproject)
+        tool = data.get("tool")
+        return isinstance(tool, dict) and "dflint" in tool
+
+    def _read(self, path: Path) -> tuple[dict[str, Any], str]:
+        if path not in self._files:
+            self._files[path] = _load_toml(path)
+        return self._files[path]
+
+    # Loading ------------------------------------------------------------------------------
+
+    def _source(self, path: Path) -> _Source:
+        data, text = self._read(path)
+        if path.name == PYPROJECT_FILE:
+            tool = data.get("tool")
+            table = tool.get("dflint") if isinstance(tool, dict) else None
+            if table is None:
+                raise ConfigError("no [tool.dflint] table in this pyproject.toml", path=path)
+            if not isinstance(table, dict):
+                raise ConfigError("expected a table", path=path, key="tool.dflint")
+            return _Source(path, table, "tool.dflint.", text)
+        return _Source(path, data, "", text)
+
+    def _chain(self, path: Path) -> list[_Validated]:
+        """The validated sources from the furthest ``extend`` ancestor down to ``path``."""
+        chain: list[_Validated] = []
+        seen: list[Path] = []
+        current: Path | None = path
+        while current is not None:
+            if current in seen:
+                cycle = " -> ".join(str(p) for p in [*seen, current])
+                raise ConfigError(f"'extend' cycle: {cycle}", path=seen[-1], key="extend")
+            seen.append(current)
+            source = self._source(current)
+            validated = self._validated.get(current)
+            if validated is None:
+                validated = self._validated[current] = self._validator.validate(source)
+            chain.append(validated)
+            current = self._extended(source)
+        chain.reverse()
+        return chain
+
+    def _extended(self, source: _Source) -> Path | None:
+        if "extend" not in source.data:
+            return None
+        value = source.data["extend"]
+        if not isinstance(value, str) or not value.strip():
+            raise source.error("extend", f"expected a path, got {_show(value)}")
+        target = Path(os.path.expanduser(value.strip()))
+        if not target.is_absolute():
+            target = source.base_dir / target
+        target = Path(os.path.abspath(target))
+        if not target.is_file():
+            raise source.error("extend", f"extended configuration {str(target)!r} not found")
+        return target
+
+    def _snippet_sources(self) -> list[_Validated]:
+        sources = []
+        for snippet in self._overrides.config_settings:
+            data = _parse_toml(snippet, None)
+            if "extend" in data:
+                raise ConfigError("'extend' is not allowed in --config settings", key="--config")
+            source = _Source(None, data, "--config ", "")
+            sources.append(self._validator.validate(source))
+        sources.append(self._flag_source())
+        return sources
+
+    def _flag_source(self) -> _Validated:
+        o = self._overrides
+        source = _Source(None, {}, "--", "")
+        out = _Validated(source)
+        selection: list[tuple[_Selector, bool]] = []
+        for key, values, enable in (
+            ("select", o.select, True),
+            ("extend-select", o.extend_select, True),
+            ("ignore", o.ignore, False),
+            ("extend-ignore", o.extend_ignore, False),
+        ):
+            if values is not None:
+                selectors = self._validator.selectors(source, key, list(values), out, enable)
+                selection.extend((s, enable) for s in selectors)
+        if selection or o.select is not None:
+            out.layer = _SelectionLayer(o.select is not None, tuple(selection))
+        if o.failure_threshold is not None:
+            out.failure_threshold = (_threshold(source, o.failure_threshold),)
+        out.shellcheck = o.shellcheck
+        out.disable_ignore_pragma = o.disable_ignore_pragma
+        return out
+
+    # Merging ------------------------------------------------------------------------------
+
+    def _build(self, config: Path | None) -> Settings:
+        chain = self._chain(config) if config is not None else []
+        return _merge(self._index, [*chain, *self._cli_sources], config, self._overrides)
+
+
+def _start_dir(path: Path) -> Path:
+    absolute = Path(os.path.abspath(path))
+    if str(path) == "-":
+        return Path(os.path.abspath(os.curdir))
+    return absolute if absolute.is_dir() else absolute.parent
+
+
+def _merge(
+    index: _RuleIndex, sources: list[_Validated], config: Path | None, overrides: CliOverrides
+) -> Settings:
+    layers = tuple(v.layer for v in sources if v.layer is not None)
+    selected = set()
+    for code in index.codes:
+        state = code in index.default_on
+        for layer in layers:
+            state = layer.decide(code, True, state)
+        if state:
+            selected.add(code)
+
+    severity_entries: list[tuple[_Selector, Severity | None]] = []
+    failure_threshold: Severity | None = DEFAULT_FAILURE_THRESHOLD
+    per_file: list[PerFileIgnore] = []
+    trusted: list[str] = []
+    output_format: str | None = None
+    shellcheck = disable_pragma = strict_labels = False
+    label_schema: dict[str, str] = {}
+    rule_values: dict[str, dict[str, Any]] = {}
+    warnings: list[str] = []
+    for v in sources:
+        severity_entries.extend(v.severity)
+        if v.failure_threshold is not None:
+            failure_threshold = v.failure_threshold[0]
+        if v.per_file_ignores is not None:
+            per_file = list(v.per_file_ignores)
+        per_file.extend(v.extend_per_file_ignores)
+        if v.trusted_registries is not None:
+            trusted = list(v.trusted_registries)
+        output_format = v.output_format or output_format
+        shellcheck = shellcheck if v.shellcheck is None else v.shellcheck
+        disable_pragma = disable_pragma if v.disable_ignore_pragma is None else v.disable_ignore_pragma
+        strict_labels = strict_labels if v.strict_labels is None else v.strict_labels
+        label_schema.update(v.label_schema)
+        for code, values in v.rules.items():
+            rule_values.setdefault(code, {}).update(values)
+        warnings.extend(w for w in v.warnings if w not in warnings)
+    # hadolint concatenates --trusted-registry with the file's list; so do we.
+    trusted.extend(r for r in (overrides.trusted_registries or ()) if r not in trusted)
+
+    severity_overrides: dict[str, Severity | None] = {}
+    for code in index.codes:
+        best: tuple[int, int] | None = None
+        for order, (selector, level) in enumerate(severity_entries):
+            if selector.matches(code, True, enable=False):
+                key = (selector.specificity, order)
+                if best is None or key > best:
+                    best = key
+                    severity_overrides[code] = level
+
+    shared = {"trusted_registries": trusted, "label_schema": label_schema, "strict_labels": strict_labels}
+    rule_options: dict[str, Any] = {}
+    for code, rule in index.rules.items():
+        hints = _option_fields(rule)
+        values = dict(rule_values.get(code, {}))
+        for name in SHARED_OPTION_FIELDS:
+            if name in hints and name not in values:
+                fallback = _Source(config, {}, "", "")
+                try:
+                    values[name] = _coerce(fallback, name.replace("_", "-"), shared[name], hints[name])
+                except ConfigError:
+                    continue  # the rule declared an unrelated field of that name
+        if not values:
+            continue
+        try:
+            rule_options[code] = rule.Options(**values)
+        except Exception as exc:  # the Options class may validate in __post_init__
+            raise ConfigError(f"invalid options: {exc}", path=config, key=f"rules.{code}") from None
+
+    return Settings(
+        selected=frozenset(selected),
+        severity_overrides=types.MappingProxyType(severity_overrides),
+        failure_threshold=failure_threshold,
+        per_file_ignores=tuple(per_file),
+        trusted_registries=tuple(trusted),
+        label_schema=types.MappingProxyType(label_schema),
+        strict_labels=strict_labels,
+        shellcheck=shellcheck,
+        disable_ignore_pragma=disable_pragma,
+        output_format=output_format,
+        rule_options=types.MappingProxyType(rule_options),
+        config_path=config,
+        warnings=tuple(warnings),
+        _known=index.codes,
+        _layers=layers,
+        _severity_entries=tuple(severity_entries),
+    )
+
+
+def default_settings(registry: Registry) -> Settings:
+    """Built-in defaults only (what ``--isolated`` gives)."""
+    return ConfigResolver(registry, isolated=True).settings_for(Path(os.curdir))

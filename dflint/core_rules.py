@@ -1,0 +1,113 @@
+"""Findings that come from the engine itself rather than from a rule's check.
+
+They are declared as rules so that every output (rule list, docs, SARIF rule table, LSP hover)
+describes them from the same metadata as any other code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dflint.finding import Severity, Violation
+from dflint.plugin import Context, Rule
+
+
+class SyntaxError_(Rule):
+    """## What it does
+    Reports a Dockerfile that BuildKit would refuse to parse or to accept: an unterminated
+    heredoc, a JSON array with non-string elements, `ENV` without a value, an unknown
+    instruction, a misplaced parser directive, a line longer than 65,535 bytes, a file with no
+    instruction.
+
+    ## Why is this bad?
+    `docker build` stops at the first of these errors. dflint reports every one it can find
+    and keeps linting the instructions that did parse.
+
+    ## Example
+    ```dockerfile
+    FROM alpine:3.20
+    RUN <<EOF
+    echo never closed
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM alpine:3.20
+    RUN <<EOF
+    echo closed
+    EOF
+    ```
+    """
+
+    code = "DF000"
+    name = "syntax-error"
+    severity = Severity.ERROR
+    summary = "The Dockerfile does not parse the way BuildKit requires"
+    aliases = ("DL1000",)
+
+    def check(self, ctx: Context) -> Iterable[Violation]:
+        for error in ctx.dockerfile.errors:
+            yield Violation(error.span, error.message)
+
+
+class UnreadableFile(Rule):
+    """## What it does
+    Reports a path that could not be read as a Dockerfile: missing, a directory, no
+    permission, or binary content.
+
+    ## Why is this bad?
+    Nothing in it can be checked. dflint exits with code 2 when any input is unreadable,
+    after linting the other files.
+
+    ## Example
+    ```console
+    $ dflint missing/Dockerfile
+    missing/Dockerfile:1:1: DF900 [error] cannot read missing/Dockerfile: No such file or directory
+    ```
+
+    ## Use instead
+    Pass paths that exist and are readable text files.
+    """
+
+    code = "DF900"
+    name = "unreadable-file"
+    severity = Severity.ERROR
+    summary = "The file could not be read"
+
+    def check(self, ctx: Context) -> Iterable[Violation]:
+        return ()
+
+
+
+class UnusedIgnore(Rule):
+    """## What it does
+    With `--report-unused-ignores`, reports an ignore comment (`# dflint: ignore=...`,
+    `# hadolint ignore=...`, `# check=skip=...`) that suppressed nothing.
+
+    ## Why is this bad?
+    A stale ignore hides the next real problem of that kind on the same line.
+
+    ## Example
+    ```dockerfile
+    # dflint: ignore=DL3008
+    RUN echo nothing to pin here
+    ```
+
+    ## Use instead
+    ```dockerfile
+    RUN echo nothing to pin here
+    ```
+    """
+
+    code = "DF901"
+    name = "unused-ignore"
+    severity = Severity.INFO
+    summary = "An ignore comment suppresses nothing"
+    enabled_by_default = False
+
+    def check(self, ctx: Context) -> Iterable[Violation]:
+        return ()
+
+
+
+CORE_RULES: tuple[type[Rule], ...] = (SyntaxError_, UnreadableFile, UnusedIgnore)

@@ -1,0 +1,327 @@
+"""Runs the selected rules over one Dockerfile and turns their violations into findings.
+
+The engine owns everything between "a parsed file" and "findings a reporter can print":
+selection, per-rule options, severity overrides, inline suppressions, and containment of rule
+crashes (a failing rule is logged and contributes nothing; it never takes the run down).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dflint.core_rules import CORE_RULES, SyntaxError_, UnreadableFile
+from dflint.finding import Finding, Severity
+from dflint.plugin import Context, FileAnalysis, Registry, Rule, discover
+from dflint.span import Span
+
+if TYPE_CHECKING:
+    import logging
+
+    from dflint.suppress import Suppressions
+
+
+def _log() -> logging.Logger:
+    """The "dflint" logger, imported only when a rule crashes (logging costs every start-up)."""
+    import logging
+
+    return logging.getLogger("dflint")
+
+
+def __getattr__(name: str) -> object:
+    # `dflint.engine.log` stays available for anyone who used it; it is now made on demand.
+    if name == "log":
+        return _log()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@dataclass
+class LintOutcome:
+    """The result for one file: findings (already filtered), and whether the file was readable."""
+
+    path: str
+    findings: list[Finding]
+    source_lines: list[str] | None
+    unreadable: bool = False
+    parse_failed: bool = False
+    rule_errors: list[str] = field(default_factory=list)
+
+
+def load_registry() -> Registry:
+    """Every installed rule, plus the engine's own pseudo-rules (syntax errors, unreadable files)."""
+    registry = discover()
+    for rule in CORE_RULES:
+        registry.add(rule, "dflint (core)")
+    return registry
+
+
+def make_finding(rule: type[Rule], severity: Severity, path: str, span: Span, message: str,
+                 fix: object = None) -> Finding:
+    from dflint.finding import Fix
+
+    return Finding(
+        code=rule.code,
+        name=rule.name,
+        severity=severity,
+        message=message,
+        file=path,
+        span=span,
+        url=rule.url(),
+        fix=fix if isinstance(fix, Fix) else None,
+        aliases=rule.aliases,
+    )
+
+
+class Linter:
+    """Lints files with one registry and one configuration resolver (shared by all files)."""
+
+    def __init__(self, registry: Registry, settings_for: Callable[[Path], object],
+                 report_unused_ignores: bool = False) -> None:
+        self.registry = registry
+        self._settings_for = settings_for
+        self._instances: dict[str, Rule] = {}
+        self.report_unused_ignores = report_unused_ignores
+        self._alias_table = registry.codes_by_name()  # once per run, not once per file
+        self._dockerignore_cache: dict[str, tuple[str, ...]] = {}
+        self._context_files_cache: dict[str, tuple[str, ...]] = {}
+
+    def _instance(self, rule: type[Rule]) -> Rule:
+        inst = self._instances.get(rule.code)
+        if inst is None:
+            inst = self._instances[rule.code] = rule()
+        return inst
+
+    def lint_path(self, path: Path, display_path: str | None = None) -> LintOutcome:
+        shown = display_path or str(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            if path.is_dir():
+                reason = "is a directory"
+            return self._unreadable(shown, path, f"cannot read {shown}: {reason}")
+        return self.lint_bytes(data, shown, config_path=path)
+
+    def _unreadable(self, shown: str, path: Path, message: str) -> LintOutcome:
+        settings = self._settings_for(path)
+        severity = _severity_for(settings, UnreadableFile) or Severity.ERROR
+        finding = make_finding(UnreadableFile, severity, shown, Span(1, 1, 1, 1), message)
+        return LintOutcome(shown, [finding], None, unreadable=True)
+
+    def lint_bytes(self, data: bytes, shown: str, config_path: Path | None = None) -> LintOutcome:
+        from dflint.parser import parse_bytes
+
+        dockerfile = parse_bytes(data, shown)
+        if getattr(dockerfile, "unreadable", False):
+            message = dockerfile.errors[0].message if dockerfile.errors else "unreadable input"
+            return self._unreadable(shown, config_path or Path(shown), message)
+        return self.lint_dockerfile(dockerfile, shown, config_path or Path(shown))
+
+    def lint_dockerfile(self, dockerfile: object, shown: str, config_path: Path) -> LintOutcome:
+        settings = self._settings_for(config_path)
+        suppressions = _build_suppressions(dockerfile, settings, self._alias_table)
+        findings: list[Finding] = []
+        rule_errors: list[str] = []
+        analysis = FileAnalysis(dockerfile)  # type: ignore[arg-type]
+        for rule in self._selected_rules(settings, config_path):
+            severity = _severity_for(settings, rule)
+            if severity is None:
+                continue
+            options = self._with_context_inputs(_options_for(settings, rule), config_path)
+            ctx = Context(dockerfile, options, shown, analysis)  # type: ignore[arg-type]
+            try:
+                violations = list(self._instance(rule).check(ctx))
+            except Exception as exc:  # a rule bug must not hide the other rules' findings
+                message = f"rule {rule.code} ({rule.name}) failed on {shown}: {type(exc).__name__}: {exc}"
+                _log().error(message, exc_info=True)
+                rule_errors.append(message)
+                continue
+            for violation in violations:
+                if suppressions.is_suppressed(rule.code, violation.span.start_line):
+                    continue
+                findings.append(make_finding(rule, severity, shown, violation.span, violation.message,
+                                             violation.fix))
+        if getattr(settings, "shellcheck", False):  # before unused-ignores: SC pragmas count as used
+            from dflint.shellcheck import shellcheck_findings
+
+            findings.extend(shellcheck_findings(dockerfile, analysis.model, shown,  # type: ignore[arg-type]
+                                                settings, config_path, suppressions))
+        if self.report_unused_ignores:
+            findings.extend(_unused_ignore_findings(suppressions, shown))
+        findings.sort(key=Finding.sort_key)
+        lines = getattr(dockerfile, "lines", None)
+        parse_failed = bool(getattr(dockerfile, "errors", None))
+        return LintOutcome(shown, findings, lines, parse_failed=parse_failed, rule_errors=rule_errors)
+
+    def _with_context_inputs(self, options: object, dockerfile_path: Path) -> object:
+        """Fill an empty ``dockerignore`` option with the build context's ignore file, and an
+        empty ``context_files`` option with the context's file names (see :func:`_context_files`).
+
+        Rules are pure and never read files, so the engine hands them what they need from the
+        build context. BuildKit prefers ``<Dockerfile>.dockerignore`` over the context's
+        ``.dockerignore``; the context is taken to be the Dockerfile's folder.
+        """
+        if not dataclasses.is_dataclass(options):
+            return options
+        if getattr(options, "context_files", None) == ():
+            files = self._context_files_of(dockerfile_path)
+            if files:
+                options = dataclasses.replace(options, context_files=files)  # type: ignore[type-var]
+        if getattr(options, "dockerignore", None) != ():
+            return options
+        lines = self._dockerignore_lines(dockerfile_path)
+        if not lines:
+            return options
+        return dataclasses.replace(options, dockerignore=lines)  # type: ignore[type-var]
+
+    def _dockerignore_lines(self, dockerfile_path: Path) -> tuple[str, ...]:
+        key = str(dockerfile_path)
+        cached = self._dockerignore_cache.get(key)
+        if cached is None:
+            cached = ()
+            for candidate in (dockerfile_path.with_name(dockerfile_path.name + ".dockerignore"),
+                              dockerfile_path.with_name(".dockerignore")):
+                try:
+                    cached = tuple(candidate.read_text(encoding="utf-8", errors="replace").splitlines())
+                    break
+                except OSError:
+                    continue
+            self._dockerignore_cache[key] = cached
+        return cached
+
+    def _context_files_of(self, dockerfile_path: Path) -> tuple[str, ...]:
+        """The context's files, once per folder; none when the Dockerfile is not on disk (stdin,
+        an unsaved editor buffer): then the context is unknown and rules must not guess it."""
+        key = str(dockerfile_path.parent)
+        cached = self._context_files_cache.get(key)
+        if cached is None:
+            cached = _context_files(dockerfile_path.parent) if dockerfile_path.is_file() else ()
+            self._context_files_cache[key] = cached
+        return cached
+
+    def _selected_rules(self, settings: object, path: Path) -> Iterable[type[Rule]]:
+        is_enabled = getattr(settings, "is_enabled", None)
+        for rule in self.registry:
+            if rule is UnreadableFile:
+                continue
+            if rule is SyntaxError_:
+                yield rule  # syntax errors can be re-levelled but never deselected silently
+                continue
+            if is_enabled is None:
+                if rule.enabled_by_default:
+                    yield rule
+            elif is_enabled(rule.code, path):
+                yield rule
+
+
+def _severity_for(settings: object, rule: type[Rule]) -> Severity | None:
+    severity_for = getattr(settings, "severity_for", None)
+    if severity_for is None:
+        return rule.severity
+    result: Severity | None = severity_for(rule)
+    return result
+
+
+def _options_for(settings: object, rule: type[Rule]) -> object:
+    options_for = getattr(settings, "options_for", None)
+    if options_for is None:
+        return rule.default_options()
+    return options_for(rule)
+
+
+#: Folders never worth listing: version control, dependency trees, virtualenvs, caches.
+_CONTEXT_SKIP = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
+                           ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+
+
+def _context_files(folder: Path, max_depth: int = 2, limit: int = 2000) -> tuple[str, ...]:
+    """Relative posix paths of the files in ``folder`` and its subfolders down to ``max_depth``.
+
+    Bounded (``limit`` entries, breadth first, so the top level always comes first) because a
+    context can be a home directory; symlinked folders are not followed; an unreadable folder
+    is skipped. Rules use it to check that a file they would name in a fix really exists.
+    """
+    import os
+
+    found: list[str] = []
+    seen = 0  # files and folders: a context of empty folders must not be walked forever either
+    queue: list[tuple[Path, str, int]] = [(folder, "", 0)]
+    while queue and seen < limit:
+        current, prefix, depth = queue.pop(0)
+        try:
+            with os.scandir(current) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if depth < max_depth and entry.name not in _CONTEXT_SKIP and not os.path.exists(
+                            os.path.join(entry.path, "pyvenv.cfg")):
+                        queue.append((Path(entry.path), f"{prefix}{entry.name}/", depth + 1))
+                elif entry.is_file():
+                    found.append(prefix + entry.name)
+            except OSError:
+                continue
+            if seen >= limit:
+                break
+    return tuple(found)
+
+
+def _build_suppressions(dockerfile: object, settings: object,
+                        alias_table: dict[str, tuple[str, ...]]) -> Suppressions:
+    from dflint.suppress import Suppressions
+
+    lines = getattr(dockerfile, "lines", [])
+    # The pragma parser wants the whole physical line (it reports columns on it), not the
+    # comment text after `#` that the tree keeps.
+    comments = [(c.line, lines[c.line - 1] if c.line <= len(lines) else "#" + c.text)
+                for c in getattr(dockerfile, "comments", [])]
+    instructions = [(i.span.start_line, i.span.end_line) for i in getattr(dockerfile, "instructions", [])]
+    directives = getattr(dockerfile, "directives", None)
+    check = getattr(directives, "check", None)
+    return Suppressions.from_comments(
+        comments,
+        instructions,
+        check,
+        alias_table,
+        disable_pragmas=bool(getattr(settings, "disable_ignore_pragma", False)),
+        last_line=len(getattr(dockerfile, "lines", [])) or None,
+    )
+
+
+def _unused_ignore_findings(suppressions: Suppressions, shown: str) -> list[Finding]:
+    from dflint.core_rules import UnusedIgnore
+
+    found = []
+    for unused in suppressions.unused():
+        found.append(make_finding(UnusedIgnore, UnusedIgnore.severity, shown, unused.span,
+                                  f"unused ignore for {unused.code}: nothing to suppress here"))
+    return found
+
+
+def lint_many(linter: Linter, paths: Sequence[Path], jobs: int = 1) -> list[LintOutcome]:
+    """Lint paths in order; with jobs > 1 and enough files, spread them over processes."""
+    if jobs <= 1 or len(paths) < 2 * jobs:
+        return [linter.lint_path(p) for p in paths]
+    import multiprocessing
+
+    global _WORKER_LINTER
+    _WORKER_LINTER = linter
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    chunk = max(1, len(paths) // (jobs * 8))
+    with context.Pool(jobs) as pool:
+        return pool.map(_lint_in_worker, paths, chunksize=chunk)
+
+
+_WORKER_LINTER: Linter | None = None
+
+
+def _lint_in_worker(path: Path) -> LintOutcome:
+    assert _WORKER_LINTER is not None  # set before the fork
+    return _WORKER_LINTER.lint_path(path)

@@ -1,0 +1,413 @@
+"""The public Rule API and rule discovery through the ``dflint.rules`` entry-point group.
+
+A rule is a class with metadata in class attributes and one ``check`` method; its docstring is
+its documentation page (ruff's sections: What it does / Why is this bad? / Example / Use instead /
+Fix safety / Options / References). Built-in rules (``dflint_rules``) are found through the same
+entry-point group as third-party plugins, so the core never imports a rule by name.
+
+An entry point may name:
+* a :class:`Rule` subclass;
+* a module: its ``RULES`` attribute (an iterable of Rule subclasses) if present, otherwise every
+  Rule subclass defined in that module;
+* a callable returning an iterable of Rule subclasses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import os
+import re
+import sys
+import types
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from dflint.finding import FixSafety, Severity, Violation
+
+if TYPE_CHECKING:
+    from dflint.semantic import SemanticModel
+    from dflint.shell import ShellScript
+    from dflint.tree import Dockerfile, Instruction
+
+ENTRY_POINT_GROUP = "dflint.rules"
+DOCS_URL = "https://github.com/dflint/dflint/blob/main/docs/rules/{code}.md"
+
+_CODE_RE = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class NoOptions:
+    """Options of a rule that takes none."""
+
+
+class Rule:
+    """Base class of every rule, built-in or plugin.
+
+    Subclasses set the class attributes below and implement :meth:`check`.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()
+    fix_safety: ClassVar[FixSafety] = FixSafety.NONE
+    enabled_by_default: ClassVar[bool] = True
+    #: A frozen dataclass whose fields (with defaults) are the rule's options.
+    Options: ClassVar[type[Any]] = NoOptions
+
+    def check(self, ctx: Context) -> Iterable[Violation]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def url(cls) -> str:
+        return DOCS_URL.format(code=cls.code)
+
+    @classmethod
+    def documentation(cls) -> str:
+        """The rule page in Markdown, rendered from the docstring (one source for every output)."""
+        return inspect.cleandoc(cls.__doc__ or cls.summary)
+
+    @classmethod
+    def default_options(cls) -> Any:
+        return cls.Options()
+
+    @classmethod
+    def validate_metadata(cls) -> list[str]:
+        """Problems with this rule's declaration; empty when it is well-formed."""
+        problems = []
+        for attr in ("code", "name", "severity", "summary"):
+            if not hasattr(cls, attr):
+                problems.append(f"missing class attribute {attr!r}")
+        if problems:
+            return problems
+        if not _CODE_RE.match(cls.code):
+            problems.append(f"code {cls.code!r} is not like DL3006 or DF001")
+        if not _NAME_RE.match(cls.name):
+            problems.append(f"name {cls.name!r} is not kebab-case")
+        if not isinstance(cls.severity, Severity):
+            problems.append("severity must be a dflint.finding.Severity")
+        if not dataclasses.is_dataclass(cls.Options):
+            problems.append("Options must be a dataclass")
+        return problems
+
+
+class FileAnalysis:
+    """What every rule of one file shares: the semantic model and the shell analyses.
+
+    Built lazily and once per file, however many rules ask: shell analysis is the costly part
+    of linting, and each of some twenty shell rules asking for it anew made a lint 15x slower.
+    """
+
+    __slots__ = ("_model", "dockerfile", "shell_cache")
+
+    def __init__(self, dockerfile: Dockerfile) -> None:
+        self.dockerfile = dockerfile
+        self._model: SemanticModel | None = None
+        self.shell_cache: dict[int, ShellScript | None] = {}
+
+    @property
+    def model(self) -> SemanticModel:
+        if self._model is None:
+            from dflint.semantic import SemanticModel
+
+            self._model = SemanticModel.build(self.dockerfile)
+        return self._model
+
+    def shell(self, instruction: Instruction) -> ShellScript | None:
+        key = id(instruction)
+        if key not in self.shell_cache:
+            from dflint.shell import analyse_instruction
+
+            self.shell_cache[key] = analyse_instruction(instruction, self.model)
+        return self.shell_cache[key]
+
+
+class Context:
+    """Everything a rule may read about one Dockerfile. Rules never read files or print."""
+
+    __slots__ = ("_analysis", "dockerfile", "options", "path")
+
+    def __init__(self, dockerfile: Dockerfile, options: Any = None, path: str = "Dockerfile",
+                 analysis: FileAnalysis | None = None) -> None:
+        self.dockerfile = dockerfile
+        self.options = NoOptions() if options is None else options
+        self.path = path
+        self._analysis = analysis if analysis is not None else FileAnalysis(dockerfile)
+
+    @property
+    def model(self) -> SemanticModel:
+        """Stages, stage references, ARG/ENV scopes, resolved images (built on first use)."""
+        return self._analysis.model
+
+    def shell(self, instruction: Instruction) -> ShellScript | None:
+        """The shell analysis of a RUN/CMD/ENTRYPOINT/HEALTHCHECK script, cached per file.
+
+        None when the instruction has no shell script (exec form) or when the stage's SHELL is
+        not a POSIX shell (PowerShell, cmd), in which case shell rules stay silent.
+        """
+        return self._analysis.shell(instruction)
+
+
+@dataclass(frozen=True, slots=True)
+class PluginProblem:
+    """A plugin that could not be loaded, reported as a warning that names it."""
+
+    plugin: str
+    message: str
+
+
+@dataclass
+class Registry:
+    """The rules found, by code, plus what went wrong while finding them."""
+
+    rules: dict[str, type[Rule]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    problems: list[PluginProblem] = field(default_factory=list)
+
+    def add(self, rule: type[Rule], source: str) -> None:
+        bad = rule.validate_metadata()
+        if bad:
+            self.problems.append(PluginProblem(source, f"rule {rule.__name__}: " + "; ".join(bad)))
+            return
+        if rule.code in self.rules and self.rules[rule.code] is not rule:
+            self.problems.append(
+                PluginProblem(
+                    source, f"rule code {rule.code} is already provided by {self.sources[rule.code]}"
+                )
+            )
+            return
+        self.rules[rule.code] = rule
+        self.sources[rule.code] = source
+
+    def by_name_or_alias(self) -> dict[str, str]:
+        """Map every rule name and alias to one code (the lowest, for aliases shared by several)."""
+        return {key: codes[0] for key, codes in self.codes_by_name().items()}
+
+    def codes_by_name(self) -> dict[str, tuple[str, ...]]:
+        """Map every rule name and alias to all the codes it stands for.
+
+        BuildKit's `MultipleInstructionsDisallowed` covers CMD, ENTRYPOINT and HEALTHCHECK,
+        which hadolint splits into DL4003, DL4004 and DL3012: `# check=skip=` must skip all.
+        """
+        table: dict[str, list[str]] = {}
+        for code in sorted(self.rules):
+            rule = self.rules[code]
+            for key in (rule.name, *rule.aliases):
+                table.setdefault(key, []).append(code)
+        return {key: tuple(codes) for key, codes in table.items()}
+
+    def resolve(self, selector: str) -> tuple[str, ...]:
+        """Codes meant by a code, a code prefix (`DL30`), a rule name or an alias; () if none."""
+        upper = selector.strip().upper()
+        if upper in self.rules:
+            return (upper,)
+        named = self.codes_by_name().get(selector.strip())
+        if named:
+            return named
+        if upper == "ALL":
+            return tuple(sorted(self.rules))
+        return tuple(code for code in sorted(self.rules) if code.startswith(upper)) if upper else ()
+
+    def __iter__(self) -> Iterator[type[Rule]]:
+        return iter(sorted(self.rules.values(), key=lambda r: r.code))
+
+
+def rules_from_object(obj: object) -> list[type[Rule]]:
+    """The Rule classes an entry point's loaded object stands for (see module docstring)."""
+    if inspect.isclass(obj):
+        if issubclass(obj, Rule):
+            return [obj]
+        raise TypeError(f"{obj!r} is a class but not a dflint.plugin.Rule subclass")
+    if isinstance(obj, types.ModuleType):
+        listed = getattr(obj, "RULES", None)
+        if listed is not None:
+            return _checked_rule_list(listed)
+        return [
+            value
+            for value in vars(obj).values()
+            if inspect.isclass(value)
+            and issubclass(value, Rule)
+            and value is not Rule
+            and value.__module__ == obj.__name__
+            and "code" in vars(value)
+        ]
+    if callable(obj):
+        produced: Callable[[], Iterable[Any]] = obj
+        return _checked_rule_list(produced())
+    raise TypeError(f"{obj!r} is neither a Rule class, a module nor a callable")
+
+
+def _checked_rule_list(items: Iterable[Any]) -> list[type[Rule]]:
+    found = []
+    for item in items:
+        if not (inspect.isclass(item) and issubclass(item, Rule)):
+            raise TypeError(f"{item!r} is not a dflint.plugin.Rule subclass")
+        found.append(item)
+    return found
+
+
+def discover(entry_points: Iterable[Any] | None = None) -> Registry:
+    """Load every rule registered under the ``dflint.rules`` group.
+
+    ``entry_points`` is for tests (objects with ``name``, ``value`` and ``load()``); by default
+    the installed distributions are asked. A plugin that fails to import or declares a bad rule
+    becomes a :class:`PluginProblem`; discovery goes on with the others.
+    """
+    if entry_points is None:
+        entry_points = installed_entry_points()
+    registry = Registry()
+    for ep in sorted(entry_points, key=lambda e: (e.name != "builtin", e.name)):
+        source = f"{ep.name} ({ep.value})"
+        try:
+            loaded = ep.load()
+            classes = rules_from_object(loaded)
+        except Exception as exc:  # a broken plugin must never take the linter down
+            registry.problems.append(PluginProblem(source, f"{type(exc).__name__}: {exc}"))
+            continue
+        # A plugin package may load most of its rules and list the modules that failed.
+        for module, message in getattr(loaded, "PROBLEMS", ()):
+            registry.problems.append(PluginProblem(source, f"{module}: {message}"))
+        for rule in classes:
+            registry.add(rule, source)
+    return registry
+
+
+# ---------------------------------------------------------------------------------------------
+# Installed entry points, cached
+# ---------------------------------------------------------------------------------------------
+#
+# Why: ``importlib.metadata`` costs every process tens of milliseconds (it imports email,
+# zipfile, csv, pathlib... and reads every distribution's metadata), more than linting a file.
+# The answer only changes when what is on ``sys.path`` changes, so it is cached under the user
+# cache dir, keyed on a cheap signature of exactly what ``importlib.metadata`` reads:
+# ``sys.path`` itself, each entry's mtime, the ``*.dist-info``/``*.egg-info`` names in each
+# directory and the mtime and size of their ``entry_points.txt``. Installing, upgrading or
+# removing a plugin (or editing its entry points in place) changes the signature, so a new plugin
+# is always seen. Anything unusual (a custom distribution finder, an entry point that is not a
+# plain ``module[:attr]``, an unwritable cache) falls back to ``importlib.metadata``.
+# ``DFLINT_NO_CACHE=1`` turns the cache off.
+
+_CACHE_ENTRIES = 8
+_SIMPLE_VALUE = re.compile(r"^([\w.]+)\s*(?::\s*([\w.]+)\s*)?$")
+
+
+class _CachedEntryPoint:
+    """What :func:`discover` needs of ``importlib.metadata.EntryPoint``: name, value, load()."""
+
+    __slots__ = ("group", "name", "value")
+
+    def __init__(self, name: str, value: str, group: str) -> None:
+        self.name = name
+        self.value = value
+        self.group = group
+
+    def load(self) -> Any:
+        """Import the module and walk the attribute path, as ``EntryPoint.load`` does."""
+        match = _SIMPLE_VALUE.match(self.value)
+        assert match is not None  # only simple values are cached
+        __import__(match.group(1))
+        obj: Any = sys.modules[match.group(1)]
+        for attr in (match.group(2) or "").split("."):
+            if attr:
+                obj = getattr(obj, attr)
+        return obj
+
+
+def _cache_file() -> str | None:
+    base = os.environ.get("XDG_CACHE_HOME") or (
+        os.environ.get("LOCALAPPDATA") if sys.platform == "win32" else None
+    )
+    if not base:
+        home = os.path.expanduser("~")
+        if home == "~":
+            return None
+        base = os.path.join(home, ".cache")
+    tag = f"{sys.implementation.cache_tag}-{_stable_id(sys.prefix)}"
+    return os.path.join(base, "dflint", f"entry-points-{tag}.marshal")
+
+
+def _stable_id(text: str) -> str:
+    """A short, run-independent id (``hash()`` of a str is salted per process)."""
+    value = 0
+    for ch in text:
+        value = (value * 131 + ord(ch)) % 1_000_000_007
+    return str(value)
+
+
+def _signature() -> tuple[Any, ...] | None:
+    """What ``importlib.metadata`` would read, cheaply; None when it cannot be captured."""
+    path_finder = sys.modules["_frozen_importlib_external"].PathFinder
+    for finder in sys.meta_path:
+        if getattr(finder, "find_distributions", None) is not None and finder is not path_finder:
+            return None  # a finder of its own may provide distributions: do not guess
+    parts: list[Any] = []
+    for entry in sys.path:
+        where = entry or os.getcwd()
+        try:
+            st = os.stat(where)
+        except (OSError, ValueError):
+            parts.append((entry, None))
+            continue
+        infos: list[Any] = []
+        if os.path.isdir(where):
+            try:
+                names = sorted(os.listdir(where))
+            except OSError:
+                return None
+            for name in names:
+                if name.endswith((".dist-info", ".egg-info")) or name == "EGG-INFO":
+                    try:
+                        ep = os.stat(os.path.join(where, name, "entry_points.txt"))
+                        infos.append((name, ep.st_mtime_ns, ep.st_size))
+                    except OSError:
+                        infos.append((name, None, None))
+        parts.append((entry, os.path.abspath(where), st.st_mtime_ns, st.st_size, tuple(infos)))
+    return tuple(parts)
+
+
+def installed_entry_points() -> list[Any]:
+    """The installed ``dflint.rules`` entry points (cached: see the comment above)."""
+    if os.environ.get("DFLINT_NO_CACHE"):
+        return _scan_entry_points()
+    try:
+        signature = _signature()
+        cache = _cache_file()
+    except Exception:  # pragma: no cover - a cache must never break discovery
+        signature = cache = None
+    if signature is None or cache is None:
+        return _scan_entry_points()
+    import marshal
+
+    # Several entries, most recent first: `python -m dflint` puts the working directory on
+    # sys.path, so a user hopping between projects would otherwise rebuild it every time.
+    entries: list[Any] = []
+    try:
+        with open(cache, "rb") as fh:
+            entries = list(marshal.load(fh))
+        for stored_signature, rows in entries:
+            if stored_signature == signature:
+                return [_CachedEntryPoint(name, value, ENTRY_POINT_GROUP) for name, value in rows]
+    except Exception:  # missing, unreadable, from another Python: rebuild it
+        entries = []
+    found = _scan_entry_points()
+    if all(_SIMPLE_VALUE.match(ep.value) for ep in found):
+        entries = [(signature, [(ep.name, ep.value) for ep in found]), *entries][:_CACHE_ENTRIES]
+        try:
+            os.makedirs(os.path.dirname(cache), exist_ok=True)
+            tmp = f"{cache}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as fh:
+                marshal.dump(entries, fh)
+            os.replace(tmp, cache)
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+def _scan_entry_points() -> list[Any]:
+    from importlib.metadata import entry_points
+
+    return list(entry_points(group=ENTRY_POINT_GROUP))

@@ -1,0 +1,428 @@
+"""Size estimates per layer, each with how it was obtained.
+
+Why confidence on every figure: an estimate nobody can weigh is worse than none. ``measured``
+means bytes read from the build context; ``data`` a shipped figure with its source (base image
+snapshot, Debian ``Installed-Size`` closure, measured wheel installs); ``heuristic`` a
+documented rule of thumb; ``unknown`` that dflint does not pretend to know (the figure is null).
+
+What is modelled (dive's view of a layer: every byte written, even if a later layer deletes it):
+
+* apt-get install: the dependency closure (Depends + Pre-Depends, plus Recommends unless
+  ``--no-install-recommends``) minus the base image's packages and what earlier layers of the
+  stage installed, summed from ``Installed-Size``; ``apt-get update`` adds the package lists
+  unless the same RUN removes ``/var/lib/apt/lists`` (or they sit on a cache mount).
+* pip install: the shipped table of measured installs with their dependencies; ``-r file`` is
+  read from the context; unknown names are a heuristic; the wheel cache is counted unless
+  ``--no-cache-dir`` (or a cache mount on it).
+* apk add / npm: heuristics (see :data:`APK_PACKAGE_BYTES`, :data:`NPM_DEPENDENCY_BYTES`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import posixpath
+import re
+import tarfile
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, cast
+
+from dflint.simulate.layers import Confidence, Layer, weakest
+
+if TYPE_CHECKING:
+    from dflint.simulate.context import BuildContext
+    from dflint.simulate.graph import BuildGraph
+    from dflint.tree import Run
+
+__all__ = [
+    "APK_INDEX_BYTES",
+    "APK_PACKAGE_BYTES",
+    "APT_LISTS_BYTES",
+    "NPM_DEPENDENCY_BYTES",
+    "PIP_UNKNOWN_BYTES",
+    "Estimate",
+    "SizeModel",
+    "StageFs",
+]
+
+MIB = 1024 * 1024
+#: /var/lib/apt/lists after `apt-get update` on Debian bookworm (main, updates, security; amd64),
+#: measured on the machine that built the apt data (lz4-compressed indexes).
+APT_LISTS_BYTES = 19 * MIB
+#: apk: no package data is shipped; a typical Alpine main/community package is ~1-2 MiB installed.
+APK_PACKAGE_BYTES = 2 * MIB
+#: apk index cache left in /var/cache/apk without --no-cache (main + community APKINDEX).
+APK_INDEX_BYTES = 2 * MIB
+#: npm: per direct dependency in package.json, transitive tree amortised.
+NPM_DEPENDENCY_BYTES = 3 * MIB
+#: pip: a package missing from the shipped table.
+PIP_UNKNOWN_BYTES = 2 * MIB
+#: pip wheel cache relative to the installed size (wheels are zip-compressed).
+PIP_CACHE_RATIO = 0.35
+_TINY_COMMANDS = frozenset(
+    {
+        "mkdir",
+        "useradd",
+        "adduser",
+        "groupadd",
+        "addgroup",
+        "usermod",
+        "chmod",
+        "chown",
+        "ln",
+        "echo",
+        "touch",
+        "rm",
+        "sed",
+        "true",
+        "set",
+        "cd",
+        "export",
+        "printf",
+        "test",
+        "[",
+        "update-ca-certificates",
+        "ldconfig",
+        "locale-gen",
+        "id",
+        "whoami",
+        "ls",
+        "cat",
+        "env",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    size_bytes: int | None
+    confidence: Confidence
+    note: str = ""
+
+
+@cache
+def _load(name: str) -> dict[str, Any]:
+    try:
+        text = resources.files("dflint.simulate.data").joinpath(name).read_text("utf-8")
+    except (OSError, ModuleNotFoundError):
+        return {}
+    return cast(dict[str, Any], json.loads(text))
+
+
+@dataclass
+class StageFs:
+    """What a stage's filesystem is known to hold: apt packages and files copied from the context."""
+
+    base_packages: frozenset[str] = frozenset()
+    installed: set[str] = field(default_factory=set)
+    #: absolute path in the image -> bytes, for files COPY'd from the context.
+    copies: dict[str, int] = field(default_factory=dict)
+    #: absolute path in the image -> path in the context.
+    origins: dict[str, str] = field(default_factory=dict)
+
+    def child(self) -> StageFs:
+        return StageFs(self.base_packages, set(self.installed), dict(self.copies), dict(self.origins))
+
+    def record_copy(self, dest: str, source: str, path: str, size: int) -> None:
+        if source != "." and path == source:
+            target = dest + posixpath.basename(path) if dest.endswith("/") else dest
+        else:
+            rel = path if source == "." else path[len(source) + 1 :]
+            target = posixpath.join(dest, rel)
+        target = posixpath.normpath(target)
+        self.copies[target] = size
+        self.origins[target] = path
+
+    def copied_size(self, sources: list[str]) -> int | None:
+        total, found = 0, False
+        for src in sources:
+            src = posixpath.normpath(src)
+            for path, size in self.copies.items():
+                if path == src or path.startswith(src.rstrip("/") + "/"):
+                    total += size
+                    found = True
+        return total if found else None
+
+    def context_path(self, cwd: str, path: str) -> str | None:
+        """The context file that was copied to ``path`` (relative to ``cwd``) in this stage."""
+        full = posixpath.normpath(posixpath.join(cwd, path))
+        return self.origins.get(full)
+
+
+class SizeModel:
+    """Loads the shipped data once and answers size questions."""
+
+    def __init__(self, suite: str = "bookworm") -> None:
+        self.images: dict[str, Any] = _load("images.json")
+        self.apt: dict[str, Any] = _load(f"apt-{suite}.json")
+        self.pip: dict[str, Any] = _load("pip.json")
+
+    # -- base images -------------------------------------------------------------------------
+    def image_entry(self, ref: str) -> tuple[dict[str, Any] | None, bool]:
+        """The data entry for an image reference and whether it is an exact tag match."""
+        if not ref:
+            return None, False
+        name, tag = _split_image(ref)
+        entries = [e for e in self.images.get("images", []) if e.get("image") == name]
+        for entry in entries:
+            if tag == entry.get("tag") or tag in entry.get("aliases", []):
+                return entry, True
+        for entry in entries:
+            pattern = entry.get("family")
+            if pattern and re.fullmatch(pattern, tag):
+                return entry, False
+        return None, False
+
+    def base_image(self, ref: str, scratch: bool) -> Estimate:
+        if scratch:
+            return Estimate(0, "measured", "scratch")
+        entry, exact = self.image_entry(ref)
+        if entry is None or entry.get("uncompressed_bytes") is None:
+            return Estimate(None, "unknown", f"no trustworthy size for {ref or 'this image'}")
+        label = f"{entry['image']}:{entry['tag']}"
+        note = f"{label}: {entry.get('source', '')}"
+        if exact:
+            return Estimate(
+                int(entry["uncompressed_bytes"]), cast(Confidence, entry.get("confidence", "data")), note
+            )
+        return Estimate(int(entry["uncompressed_bytes"]), "heuristic", f"same variant as {note}")
+
+    def base_packages(self, ref: str) -> frozenset[str]:
+        entry, _ = self.image_entry(ref)
+        set_name = entry.get("apt_base") if entry else None
+        if not set_name:
+            name, _tag = _split_image(ref)
+            set_name = "minbase" if name in ("debian", "ubuntu") else None
+        if not set_name:
+            return frozenset()
+        return frozenset(self.apt.get("sets", {}).get(set_name, []))
+
+    # -- archives ----------------------------------------------------------------------------
+    @staticmethod
+    def archive_size(ctx: BuildContext, path: str, size: int) -> int:
+        """ADD auto-extracts local tar archives: the layer holds the extracted bytes."""
+        if not re.search(r"\.(tar|tgz|tar\.gz|tar\.bz2|tbz2|tar\.xz|txz)$", path):
+            return size
+        data = ctx.read(path)
+        if data is None:
+            return size
+        try:
+            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+                return sum(m.size for m in tar.getmembers() if m.isfile())
+        except (tarfile.TarError, OSError, EOFError):
+            return size
+
+    # -- apt ---------------------------------------------------------------------------------
+    def apt_closure(
+        self, names: list[str], recommends: bool, have: set[str] | frozenset[str]
+    ) -> tuple[int, list[str], list[str]]:
+        """Bytes, new packages and unknown names for ``apt-get install names``."""
+        packages: dict[str, list[Any]] = self.apt.get("packages", {})
+        seen: set[str] = set(have)
+        new: list[str] = []
+        unknown: list[str] = []
+        todo = [n.split("=")[0].split("/")[0].removesuffix(":amd64") for n in names]
+        requested = set(todo)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            record = packages.get(name)
+            if record is None:
+                if name in requested:
+                    unknown.append(name)
+                continue
+            new.append(name)
+            todo.extend(record[1])
+            if recommends and len(record) > 2:
+                todo.extend(record[2])
+        size = sum(int(packages[n][0]) * 1024 for n in new)
+        return size, new, unknown
+
+    # -- pip ---------------------------------------------------------------------------------
+    def pip_closure(self, names: list[str]) -> tuple[int, int, list[str]]:
+        """Installed bytes, wheel bytes and unknown names for ``pip install names`` (with deps)."""
+        table: dict[str, Any] = self.pip.get("packages", {})
+        seen: set[str] = set()
+        size = wheels = 0
+        unknown: list[str] = []
+        todo = [_pep503(n) for n in names]
+        while todo:
+            name = todo.pop()
+            if not name or name in seen:
+                continue
+            seen.add(name)
+            record = table.get(name)
+            if record is None:
+                unknown.append(name)
+                continue
+            size += int(record["installed_bytes"])
+            wheels += int(record.get("wheel_bytes", 0))
+            todo.extend(_pep503(d) for d in record.get("deps", []))
+        return size, wheels, unknown
+
+    # -- RUN ---------------------------------------------------------------------------------
+    def run_layer(self, graph: BuildGraph, ins: Run, layer: Layer, fs: StageFs, ctx: BuildContext) -> None:
+        """Fill ``layer``'s size fields for a RUN (package managers, caches, cleanup)."""
+        from dflint.shell import analyse_instruction
+        from dflint.shell.packages import ApkCommand, AptCommand, NodeCommand, PipCommand, package_command
+
+        script = analyse_instruction(ins, graph.model)
+        if script is None:
+            layer.size_bytes, layer.confidence, layer.size_note = None, "unknown", "not a POSIX shell script"
+            return
+        cache_targets = [m.target or "" for m in ins.mounts if m.type in ("cache", "tmpfs")]
+        cwd = _cwd(layer)
+        text = script.script
+        cleans_lists = bool(re.search(r"rm\s+(-\w+\s+)*/var/lib/apt/lists", text)) or _mounted(
+            cache_targets, "/var/lib/apt/lists"
+        )
+        total = 0
+        wasted = 0
+        confidences: list[Confidence] = []
+        notes: list[str] = []
+        unmodelled: list[str] = []
+        for cmd in script.commands:
+            pc = package_command(cmd)
+            if isinstance(pc, AptCommand):
+                if pc.subcommand == "update" and not cleans_lists:
+                    total += APT_LISTS_BYTES
+                    wasted += APT_LISTS_BYTES
+                    confidences.append("heuristic")
+                    notes.append("apt lists kept (~19 MiB)")
+                elif pc.subcommand in ("install", "reinstall") and pc.packages:
+                    names = [p.name for p in pc.packages if p.kind == "name"]
+                    have = fs.base_packages | fs.installed
+                    size, new, unknown = self.apt_closure(names, not pc.no_install_recommends, have)
+                    fs.installed.update(new)
+                    total += size
+                    if not self.apt:
+                        confidences.append("unknown")
+                        notes.append("no apt data shipped")
+                    else:
+                        confidences.append("data" if fs.base_packages else "heuristic")
+                        notes.append(f"apt: {len(new)} new packages")
+                    if unknown:
+                        confidences.append("unknown")
+                        notes.append("apt: unknown " + ", ".join(sorted(unknown)[:5]))
+                    if any(p.kind == "dynamic" for p in pc.packages):
+                        confidences.append("unknown")
+                continue
+            if isinstance(pc, PipCommand):
+                if not pc.is_install:
+                    continue
+                names = [p.name for p in pc.packages if p.kind == "name"]
+                for req in pc.requirement_files:
+                    names.extend(self._requirements(ctx, fs, cwd, req, notes))
+                size, wheels, unknown = self.pip_closure(names)
+                size += PIP_UNKNOWN_BYTES * len(unknown)
+                total += size
+                confidences.append("heuristic" if unknown else "data")
+                notes.append(
+                    f"pip: {len(names)} requested"
+                    + (f", unknown {', '.join(unknown[:5])}" if unknown else "")
+                )
+                if not pc.no_cache_dir and not _mounted(cache_targets, "/root/.cache/pip"):
+                    cached = wheels + int(PIP_CACHE_RATIO * PIP_UNKNOWN_BYTES * len(unknown))
+                    total += cached
+                    wasted += cached
+                    notes.append("pip cache kept")
+                continue
+            if isinstance(pc, ApkCommand):
+                if pc.subcommand == "add":
+                    count = sum(1 for p in pc.packages if p.kind in ("name", "dynamic"))
+                    total += APK_PACKAGE_BYTES * count
+                    confidences.append("heuristic")
+                    notes.append(f"apk: {count} packages x 2 MiB")
+                    if not pc.no_cache and not _mounted(cache_targets, "/var/cache/apk"):
+                        total += APK_INDEX_BYTES
+                        wasted += APK_INDEX_BYTES
+                elif pc.subcommand == "update" and not pc.no_cache:
+                    total += APK_INDEX_BYTES
+                    wasted += APK_INDEX_BYTES
+                    confidences.append("heuristic")
+                continue
+            if isinstance(pc, NodeCommand):
+                if pc.subcommand in ("install", "ci", "i", "add", None):
+                    deps = self._npm_dependencies(ctx, fs, cwd) + len(pc.packages)
+                    total += NPM_DEPENDENCY_BYTES * deps
+                    confidences.append("heuristic")
+                    notes.append(f"npm: {deps} dependencies x 3 MiB")
+                continue
+            if pc is not None:
+                unmodelled.append(pc.tool)
+                continue
+            if cmd.basename and cmd.basename not in _TINY_COMMANDS:
+                unmodelled.append(cmd.basename)
+        if unmodelled:
+            confidences.append("unknown")
+            notes.append("not modelled: " + ", ".join(dict.fromkeys(unmodelled)))
+        elif not confidences:
+            confidences.append("heuristic")
+            notes.append("small file changes only")
+        # Nothing modelled and something unknown: say unknown (null), never a silent 0.
+        layer.size_bytes = None if unmodelled and total == 0 else total
+        layer.wasted_bytes = wasted
+        layer.confidence = weakest(confidences)
+        layer.size_note = "; ".join(notes)
+
+    def _requirements(
+        self, ctx: BuildContext, fs: StageFs, cwd: str, req: str, notes: list[str]
+    ) -> list[str]:
+        origin = fs.context_path(cwd, req) or req.lstrip("./")
+        data = ctx.read(origin)
+        if data is None:
+            notes.append(f"{req} not found in the context")
+            return []
+        names: list[str] = []
+        for line in data.decode("utf-8", "replace").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if not line or line.startswith("-"):
+                continue
+            match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", line)
+            if match:
+                names.append(match.group(0))
+        return names
+
+    @staticmethod
+    def _npm_dependencies(ctx: BuildContext, fs: StageFs, cwd: str) -> int:
+        origin = fs.context_path(cwd, "package.json")
+        data = ctx.read(origin) if origin else None
+        if data is None:
+            return 0
+        try:
+            manifest = json.loads(data)
+        except ValueError:
+            return 0
+        if not isinstance(manifest, dict):
+            return 0
+        deps = manifest.get("dependencies") or {}
+        return len(deps) if isinstance(deps, dict) else 0
+
+
+def _cwd(layer: Layer) -> str:
+    return layer.components.get("cwd", "/")
+
+
+def _mounted(targets: list[str], path: str) -> bool:
+    return any(t and (path == t.rstrip("/") or path.startswith(t.rstrip("/") + "/")) for t in targets)
+
+
+def _pep503(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower().split("[")[0]
+
+
+def _split_image(ref: str) -> tuple[str, str]:
+    text = ref.split("@", 1)[0]
+    tag = "latest"
+    slash, colon = text.rfind("/"), text.rfind(":")
+    if colon > slash:
+        text, tag = text[:colon], text[colon + 1 :]
+    for prefix in ("docker.io/library/", "docker.io/", "index.docker.io/library/", "library/"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    return text, tag

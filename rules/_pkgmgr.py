@@ -1,0 +1,181 @@
+"""Shared helpers of the package-manager rule families (apt, apk, yum/dnf, zypper, pip, node, gem, go).
+
+Private to ``dflint_rules`` (the leading underscore keeps it out of rule collection). Command
+lines are read by :mod:`dflint.shell.packages`; what is here is what those rules need around
+them and the shell package does not give: walking RUN and ``ONBUILD RUN`` alike, deciding whether
+an ``rm`` or a cache mount really takes a directory out of the layer, whether a stage's layers
+ship in an image, and inserting a flag as a fix.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+from dflint.finding import Fix, FixSafety, TextEdit
+from dflint.plugin import Context
+from dflint.shell import ShellScript, ShellWord, SimpleCommand
+from dflint.shell.packages import parse_options
+from dflint.span import Span
+from dflint.tree import Instruction, Onbuild, Run
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RunScript:
+    """A RUN whose script is POSIX shell: a plain RUN or the RUN inside ``ONBUILD``."""
+
+    run: Run
+    script: ShellScript
+    #: The instruction as written in the file (the ONBUILD for a trigger).
+    owner: Instruction
+    onbuild: bool
+
+
+def run_scripts(ctx: Context) -> Iterator[RunScript]:
+    """Every analysable RUN, ONBUILD triggers included; non-POSIX SHELL and exec form are skipped
+    (``ctx.shell`` returns None for them, and these rules then have nothing to say)."""
+    for instruction in ctx.dockerfile.instructions:
+        onbuild = False
+        run: Instruction | None = instruction
+        if isinstance(instruction, Onbuild):
+            run, onbuild = instruction.trigger, True
+        if not isinstance(run, Run):
+            continue
+        script = ctx.shell(run)
+        if script is None:
+            continue
+        yield RunScript(run, script, instruction, onbuild)
+
+
+def commands_named(script: ShellScript, *names: str) -> list[SimpleCommand]:
+    wanted = set(names)
+    return [c for c in script.commands if c.basename in wanted]
+
+
+def package_commands(script: ShellScript, parse: Callable[[SimpleCommand], T | None]) -> list[T]:
+    """Every command of the script that ``parse`` (a :mod:`dflint.shell.packages` reader) accepts."""
+    found = []
+    for cmd in script.commands:
+        parsed = parse(cmd)
+        if parsed is not None:
+            found.append(parsed)
+    return found
+
+
+def after_double_dash(cmd: SimpleCommand, word: ShellWord) -> bool:
+    """Whether ``word`` comes after a ``--`` in ``cmd`` (gem's build flags, not gems)."""
+    return any(w.value == "--" and w.start < word.start for w in cmd.args)
+
+
+# -- paths -----------------------------------------------------------------------------------
+
+
+def normalise_path(path: str) -> str:
+    """``/var/lib/apt/lists/*`` and ``/var/lib/apt/lists/`` both mean the directory's content."""
+    while path.endswith(("/*", "/")) and len(path) > 1:
+        path = path[:-2] if path.endswith("/*") else path[:-1]
+    return posixpath.normpath(path) if path.startswith("/") else path
+
+
+def covers(pattern: str, directory: str) -> bool:
+    """Whether removing (or mounting over) ``pattern`` takes ``directory``'s content with it:
+    the pattern is the directory or one of its ancestors (globs allowed, ``/var/cache/libdnf5*``)."""
+    pattern = normalise_path(pattern)
+    if not pattern.startswith("/"):
+        return False
+    current = posixpath.normpath(directory)
+    while True:
+        if current == pattern or fnmatch.fnmatchcase(current, pattern):
+            return True
+        parent = posixpath.dirname(current)
+        if parent == current or parent == "/":
+            return False
+        current = parent
+
+
+def removes(script: ShellScript, after: SimpleCommand | None, *directories: str) -> bool:
+    """Whether an ``rm`` (or a ``find DIR ... -delete``) after ``after`` (anywhere when None)
+    deletes the content of one of ``directories``."""
+    for cmd in commands_named(script, "rm", "find"):
+        if after is not None and cmd.start <= after.start:
+            continue
+        paths = _find_roots(cmd) if cmd.basename == "find" else parse_options(cmd.args, frozenset())[1]
+        for word in paths:
+            if word.value is not None and any(covers(word.value, d) for d in directories):
+                return True
+    return False
+
+
+def _find_roots(cmd: SimpleCommand) -> list[ShellWord]:
+    """The starting points of a ``find`` that deletes what it finds (``-delete``, ``-exec rm``)."""
+    values = [w.value for w in cmd.args]
+    deletes = "-delete" in values or any(
+        v in ("-exec", "-execdir") and i + 1 < len(values) and values[i + 1] in ("rm", "/bin/rm")
+        for i, v in enumerate(values)
+    )
+    if not deletes:
+        return []
+    roots: list[ShellWord] = []
+    for word in cmd.args:
+        if word.value in ("-H", "-L", "-P") and not roots:
+            continue
+        if word.value is None or word.value.startswith(("-", "(", "!")):
+            break
+        roots.append(word)
+    return roots
+
+
+def mount_covers(run: Run, *directories: str, suffixes: tuple[str, ...] = ()) -> bool:
+    """A cache or tmpfs mount over one of ``directories`` (or a target ending with a suffix, for
+    per-user caches like ``/root/.cache/pip``): nothing written there lands in the layer."""
+    for mount in run.mounts:
+        if mount.type not in ("cache", "tmpfs") or not mount.target:
+            continue
+        target = normalise_path(mount.target)
+        if any(covers(target, d) for d in directories):
+            return True
+        if any(target == s or target.endswith("/" + s) for s in suffixes):
+            return True
+    return False
+
+
+# -- stages and fixes ------------------------------------------------------------------------
+
+
+def lands_in_image(ctx: Context, item: RunScript) -> bool:
+    """Whether a RUN's leftovers reach an image someone runs: the stage is the last one or a
+    later FROM builds on it. A stage only read by ``COPY --from`` never ships its layers.
+    ONBUILD triggers run in some child build, where this file's stage graph says nothing, so
+    they always count."""
+    if item.onbuild:
+        return True
+    model = ctx.model
+    stage = model.stage_of(item.owner)
+    if stage is None or not model.stages:
+        return True
+    if stage is model.stages[-1]:
+        return True
+    return any(other.parent is stage for other in model.stages)
+
+
+def insert_after(item: RunScript, word: ShellWord | SimpleCommand, text: str, description: str,
+                 safety: FixSafety = FixSafety.SAFE) -> Fix | None:
+    """An edit inserting ``text`` right after a word or command, or None when the script is a
+    JSON string (``["sh", "-c", "..."]``), whose positions are not exact enough to edit."""
+    if item.run.form != "shell" or item.run.json:
+        return None
+    end = word.span
+    return Fix((TextEdit(Span.point(end.end_line, end.end_col), text),), safety, description)
+
+
+def command_span(cmd: SimpleCommand, last: ShellWord | None = None) -> Span:
+    """From the program word to ``last`` (e.g. ``apt-get update``), else the program word."""
+    first = cmd.name_word.span if cmd.name_word is not None else cmd.span
+    if last is None:
+        return first
+    return first.cover(last.span)

@@ -1,0 +1,302 @@
+"""apt-get / apt rules (hadolint DL3008, DL3009, DL3014, DL3015, DL3027).
+
+They read ``apt-get`` command lines through one option grammar (:data:`APT_GET`), so option
+values (``-t bookworm-backports``, ``-o Dpkg::Options::=--force-confnew``) are never taken for
+packages, and options written before the subcommand (``apt-get -y install``) count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.finding import FixSafety, Severity, Violation
+from dflint.plugin import Context, Rule
+from dflint.shell.packages import AptCommand as AptInvocation
+from dflint.shell.packages import parse_apt
+
+from ._pkgmgr import (
+    RunScript,
+    command_span,
+    insert_after,
+    lands_in_image,
+    mount_covers,
+    package_commands,
+    removes,
+    run_scripts,
+)
+
+APT_LISTS = "/var/lib/apt/lists"
+_FALSE = frozenset({"false", "0", "no", "off"})
+
+
+def apt_get_installs(item: RunScript) -> list[AptInvocation]:
+    """Each ``apt-get install`` of the script (hadolint's DL3008/14/15 look at apt-get only)."""
+    return [
+        apt
+        for apt in package_commands(item.script, parse_apt)
+        if apt.tool == "apt-get" and apt.subcommand == "install" and apt.subcommand_word is not None
+    ]
+
+
+class AptGetPinVersions(Rule):
+    """## What it does
+    Checks that every package given to `apt-get install` has a pinned version (`pkg=version`),
+    a release (`pkg/bookworm-backports`) or is a local `.deb` file.
+
+    ## Why is this bad?
+    An unpinned package installs whatever the archive holds on the day of the build, so two
+    builds of the same Dockerfile can differ and break without any change to the file.
+
+    Values of `-t`/`--target-release`, `-o`, `-c` and `-a` are option values, not packages, and
+    a package held in a variable (`$PACKAGES`) cannot be judged, so it is not reported.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update && apt-get install -y --no-install-recommends curl
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8
+    ```
+
+    ## References
+    - hadolint DL3008
+    """
+
+    code = "DL3008"
+    name = "apt-get-pin-versions"
+    severity = Severity.WARNING
+    summary = "Pin versions in apt-get install"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            for apt in apt_get_installs(item):
+                for package in apt.packages:
+                    # ``pkg/release`` is accepted as hadolint does: it names what to install.
+                    if package.kind != "name" or package.pinned or package.qualifier is not None:
+                        continue
+                    text = package.word.value or package.name
+                    yield Violation(
+                        package.word.span,
+                        f"Pin versions in apt-get install: `{text}` has no version "
+                        f"(use `{text}=<version>`)",
+                    )
+
+
+class AptListsNotDeleted(Rule):
+    """## What it does
+    Checks that a RUN that downloads the apt package lists (`apt-get update`, `apt update`,
+    `aptitude update`) deletes them again in the same RUN with `rm -rf /var/lib/apt/lists/*`.
+
+    Only stages whose layers reach an image are checked: the last stage and any stage a later
+    `FROM` builds on. A builder stage that is only read by `COPY --from` ships nothing. `ONBUILD
+    RUN` is always checked, since it runs in some child image.
+
+    ## Why is this bad?
+    The lists take tens of megabytes and are stale the moment the image is built. Deleting
+    them in a later RUN does not help: the layer that added them keeps them.
+
+    Unlike hadolint, only a cleanup that really deletes `/var/lib/apt/lists` after the
+    update counts (`rm` of it or a parent directory, `find ... -delete` on it, or apt's own
+    `apt-get dist-clean`): hadolint accepts any `rm -rf`, so
+    `apt-get update && apt-get install -y curl && rm -rf /tmp/*` passes there and is
+    reported here. A cache or tmpfs mount on `/var/lib/apt/lists` (or `/var/lib/apt`) keeps
+    the lists out of the layer; hadolint also wants `/var/cache/apt` mounted, which is not
+    needed for the lists.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update && apt-get install -y curl=7.88.1-10+deb12u8
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update && apt-get install -y curl=7.88.1-10+deb12u8 \\
+        && rm -rf /var/lib/apt/lists/*
+    ```
+
+    ## Fix safety
+    Safe: `&& rm -rf /var/lib/apt/lists/*` is inserted after the last apt command of the
+    RUN, where nothing needs the lists any more. No fix is offered when that command sits in
+    a pipeline, a condition, a command substitution or the background.
+
+    ## References
+    - hadolint DL3009
+    """
+
+    code = "DL3009"
+    name = "apt-lists-not-deleted"
+    severity = Severity.INFO
+    summary = "Delete the apt-get lists after installing something"
+    fix_safety = FixSafety.SAFE
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            apt_commands = package_commands(item.script, parse_apt)
+            updates = [apt for apt in apt_commands if apt.subcommand == "update"]
+            if not updates:
+                continue
+            if mount_covers(item.run, APT_LISTS) or not lands_in_image(ctx, item):
+                continue
+            if removes(item.script, updates[-1].command, APT_LISTS):
+                continue
+            last_start = updates[-1].command.start
+            # apt >= 2.7.8: `apt-get dist-clean` deletes the lists too.
+            if any(a.subcommand in ("dist-clean", "distclean") and a.command.start > last_start
+                   for a in apt_commands):
+                continue
+            first = updates[0]
+            last_apt = apt_commands[-1].command
+            fix = None
+            if not (last_apt.in_pipeline or last_apt.in_condition or last_apt.in_substitution
+                    or last_apt.background or last_apt.negated):
+                fix = insert_after(item, last_apt, " && rm -rf /var/lib/apt/lists/*",
+                                   "Delete /var/lib/apt/lists after the last apt command")
+            yield Violation(
+                command_span(first.command, first.subcommand_word),
+                "Delete the apt-get lists after installing something: add "
+                "`rm -rf /var/lib/apt/lists/*` to this RUN",
+                fix,
+            )
+
+
+class AptGetMissingYes(Rule):
+    """## What it does
+    Checks that `apt-get install` runs non-interactively: `-y`, `--yes`, `--assume-yes`,
+    `-qq` (quiet level 2 implies yes), `-q=2`, or `-o APT::Get::Assume-Yes=true`.
+
+    ## Why is this bad?
+    Without it, apt-get asks for confirmation; a build has no terminal to answer, so the
+    install aborts.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get install curl=7.88.1-10+deb12u8
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get install -y curl=7.88.1-10+deb12u8
+    ```
+
+    ## Fix safety
+    Safe: ` -y` is inserted right after `install`.
+
+    ## References
+    - hadolint DL3014
+    """
+
+    code = "DL3014"
+    name = "apt-get-missing-yes"
+    severity = Severity.WARNING
+    summary = "Use the -y switch to avoid manual input: `apt-get -y install <package>`"
+    fix_safety = FixSafety.SAFE
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            for apt in apt_get_installs(item):
+                if apt.assume_yes or apt.subcommand_word is None:
+                    continue
+                yield Violation(
+                    command_span(apt.command),
+                    "Use the -y switch to avoid manual input: `apt-get install -y <package>`",
+                    insert_after(item, apt.subcommand_word, " -y", "Add -y to apt-get install"),
+                )
+
+
+class AptGetInstallRecommends(Rule):
+    """## What it does
+    Checks that `apt-get install` is given `--no-install-recommends` (or
+    `-o APT::Install-Recommends=false`).
+
+    ## Why is this bad?
+    By default apt also installs every *recommended* package, which often doubles the size of
+    the image with documentation, GUI helpers and tools the container never uses.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get install -y curl=7.88.1-10+deb12u8
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get install --no-install-recommends -y curl=7.88.1-10+deb12u8
+    ```
+
+    ## Fix safety
+    Safe: ` --no-install-recommends` is inserted right after `install`. The image gets
+    smaller; a program that needed a merely *recommended* package must then name it.
+
+    ## References
+    - hadolint DL3015
+    """
+
+    code = "DL3015"
+    name = "apt-get-install-recommends"
+    severity = Severity.INFO
+    summary = "Avoid additional packages by specifying `--no-install-recommends`"
+    fix_safety = FixSafety.SAFE
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            for apt in apt_get_installs(item):
+                if apt.no_install_recommends or apt.subcommand_word is None:
+                    continue
+                recommends = apt.option_values("--install-recommends")
+                if any(v is not None and v.lower() in _FALSE for v in recommends):
+                    continue
+                yield Violation(
+                    command_span(apt.command),
+                    "Avoid additional packages by specifying `--no-install-recommends`",
+                    insert_after(item, apt.subcommand_word, " --no-install-recommends",
+                                 "Add --no-install-recommends to apt-get install"),
+                )
+
+
+class AptCommand(Rule):
+    """## What it does
+    Reports the `apt` command in a RUN.
+
+    ## Why is this bad?
+    `apt` is meant for people at a terminal: its output and behaviour may change between
+    releases and it warns that it "does not have a stable CLI interface". Scripts should use
+    `apt-get` and `apt-cache`.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN apt update && apt install -y curl=7.88.1-10+deb12u8
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update && apt-get install -y curl=7.88.1-10+deb12u8
+    ```
+
+    ## References
+    - hadolint DL3027
+    """
+
+    code = "DL3027"
+    name = "apt-command"
+    severity = Severity.WARNING
+    summary = "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            for cmd in item.script.commands_named("apt"):
+                yield Violation(
+                    command_span(cmd),
+                    "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead",
+                )
+

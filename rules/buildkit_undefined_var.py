@@ -1,0 +1,258 @@
+"""BuildKit's ``UndefinedVar`` check (DF106): a ``$VAR`` that nothing in the build defines.
+
+BuildKit expands variables itself in ENV, LABEL, ARG defaults, COPY/ADD, WORKDIR, USER, VOLUME,
+STOPSIGNAL and ``RUN --mount`` values (spec §9.2); an unknown name silently becomes "". The
+semantic model knows the ARG/ENV scope in effect before every instruction, so the rule only
+has to walk the expanded positions and ask it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dflint.expand import VarUse, variables_in
+from dflint.finding import Severity, Violation
+from dflint.plugin import Context, Rule
+from dflint.semantic import Scope, StageInfo
+from dflint.span import Span
+from dflint.tree import (
+    Add,
+    Arg,
+    Copy,
+    Env,
+    Instruction,
+    Label,
+    Run,
+    Stopsignal,
+    User,
+    Volume,
+    Word,
+    Workdir,
+)
+
+from ._bk_spans import flag_value_span, source_text, sub_span, suggest_name
+from ._words import escape_of
+
+#: BuildKit never reports these (SBOM scanner switches) and always defines PATH in the image.
+_ALWAYS_DEFINED = frozenset({"BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE", "PATH"})
+
+#: ENV that official Docker Hub images are documented to set. A static linter cannot read the
+#: base image's config the way BuildKit does; this table removes the commonest false positives.
+_OFFICIAL_IMAGE_ENV: dict[str, frozenset[str]] = {
+    "golang": frozenset({"GOLANG_VERSION", "GOPATH", "GOTOOLCHAIN"}),
+    "node": frozenset({"NODE_VERSION", "YARN_VERSION"}),
+    "python": frozenset({"PYTHON_VERSION", "PYTHON_SHA256", "GPG_KEY", "LANG"}),
+    "pypy": frozenset({"PYPY_VERSION", "LANG"}),
+    "ruby": frozenset({"RUBY_VERSION", "RUBY_MAJOR", "GEM_HOME", "BUNDLE_SILENCE_ROOT_WARNING",
+                       "BUNDLE_APP_CONFIG", "LANG"}),
+    "php": frozenset({"PHP_VERSION", "PHP_INI_DIR", "PHPIZE_DEPS", "PHP_CFLAGS", "PHP_CPPFLAGS",
+                      "PHP_LDFLAGS", "GPG_KEYS", "PHP_URL", "PHP_ASC_URL", "PHP_SHA256"}),
+    "openjdk": frozenset({"JAVA_HOME", "JAVA_VERSION", "LANG"}),
+    "eclipse-temurin": frozenset({"JAVA_HOME", "JAVA_VERSION", "LANG", "LANGUAGE", "LC_ALL"}),
+    "amazoncorretto": frozenset({"JAVA_HOME", "LANG"}),
+    "maven": frozenset({"JAVA_HOME", "JAVA_VERSION", "MAVEN_HOME", "MAVEN_CONFIG", "LANG"}),
+    "gradle": frozenset({"JAVA_HOME", "JAVA_VERSION", "GRADLE_HOME", "GRADLE_VERSION", "LANG"}),
+    "rust": frozenset({"RUSTUP_HOME", "CARGO_HOME", "RUST_VERSION"}),
+    "nginx": frozenset({"NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE"}),
+    "httpd": frozenset({"HTTPD_PREFIX", "HTTPD_VERSION", "HTTPD_SHA256", "HTTPD_PATCHES"}),
+    "postgres": frozenset({"PG_MAJOR", "PG_VERSION", "PGDATA", "LANG", "GOSU_VERSION"}),
+    "mysql": frozenset({"MYSQL_MAJOR", "MYSQL_VERSION", "MYSQL_SHELL_VERSION", "GOSU_VERSION"}),
+    "redis": frozenset({"REDIS_VERSION", "REDIS_DOWNLOAD_URL", "REDIS_DOWNLOAD_SHA"}),
+    "tomcat": frozenset({"CATALINA_HOME", "TOMCAT_MAJOR", "TOMCAT_VERSION", "JAVA_HOME", "LANG"}),
+    "dotnet/sdk": frozenset({"DOTNET_VERSION", "ASPNET_VERSION", "DOTNET_SDK_VERSION",
+                             "APP_UID", "ASPNETCORE_HTTP_PORTS", "DOTNET_RUNNING_IN_CONTAINER"}),
+    "dotnet/aspnet": frozenset({"DOTNET_VERSION", "ASPNET_VERSION", "APP_UID",
+                                "ASPNETCORE_HTTP_PORTS", "DOTNET_RUNNING_IN_CONTAINER"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Use:
+    name: str
+    span: Span
+
+
+class UndefinedVar(Rule):
+    """## What it does
+    Reports `$NAME` / `${NAME...}` in a place BuildKit expands (ENV and LABEL keys and
+    values, ARG defaults, COPY/ADD sources, destination, `--chown`, `--chmod`, `--checksum`
+    and unquoted heredoc bodies, WORKDIR, USER, VOLUME, STOPSIGNAL, `RUN --mount` values)
+    when no ENV, no ARG of the stage or its parent stages, and no base-image variable
+    defines it. `${NAME:-default}` counts too, as in BuildKit. The message suggests a
+    close defined name when there is one.
+
+    ## Why is this bad?
+    An undefined variable expands to an empty string without any error:
+    `ENV PATH=$HOME/.local/bin:$PATH` gives `/.local/bin:...` because `HOME` is set by the
+    container runtime, not at build time; `COPY app-$VERSON.jar /app.jar` copies
+    `app-.jar`. Global ARGs (before the first FROM) are not visible in a stage until it
+    says `ARG NAME`.
+
+    ## Example
+    ```dockerfile
+    ARG VERSION=1.2
+    FROM alpine:3.20
+    COPY app-${VERSION}.tar.gz /tmp/
+    ```
+
+    ## Use instead
+    ```dockerfile
+    ARG VERSION=1.2
+    FROM alpine:3.20
+    ARG VERSION
+    COPY app-${VERSION}.tar.gz /tmp/
+    ```
+
+    ## Differences from BuildKit
+    BuildKit reads the base image's config and knows its ENV; a static linter cannot.
+    dflint assumes `PATH` (BuildKit always sets it), knows the ENV of common official
+    images (`golang`'s `GOPATH`, `node`'s `NODE_VERSION`, ...), and takes more names from
+    the `base-env` option. Anything else a base image defines is reported. Proxy variables
+    (`HTTP_PROXY`, ...) are treated as defined, since they normally come with
+    `--build-arg`. BuildKit reports the whole instruction; dflint points at the reference.
+    ONBUILD triggers are not checked (they are expanded in the child build).
+
+    ## Options
+    * `base-env` (list of names, default `[]`): variables your base images define.
+    * `official-image-env` (bool, default `true`): use the built-in table of official
+      images' ENV.
+
+    ## References
+    BuildKit check `UndefinedVar`.
+    """
+
+    code = "DF106"
+    name = "undefined-var"
+    severity = Severity.WARNING
+    summary = "Variable is used but never defined"
+    aliases = ("UndefinedVar",)
+
+    @dataclass(frozen=True)
+    class Options:
+        base_env: tuple[str, ...] = ()
+        official_image_env: bool = True
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        options = ctx.options if isinstance(ctx.options, UndefinedVar.Options) else UndefinedVar.Options()
+        model = ctx.model
+        escape = escape_of(ctx.dockerfile)
+        extra = set(_ALWAYS_DEFINED) | set(options.base_env)
+        for stage in model.stages:
+            known = extra | (_image_env(stage) if options.official_image_env else set())
+            for instruction in stage.instructions:
+                scope = model.scope_at(instruction)
+                for use in _uses(ctx, instruction, escape):
+                    if use.name in known or scope.is_declared(use.name):
+                        continue
+                    yield Violation(use.span, _message(use.name, scope))
+
+
+def _message(name: str, scope: Scope) -> str:
+    hint = suggest_name(name, [n for n in scope.names() if scope.variables[n].kind != "proxy"])
+    extra = f" (did you mean ${hint}?)" if hint else ""
+    return f"Usage of undefined variable '${name}'{extra}"
+
+
+def _image_env(stage: StageInfo) -> set[str]:
+    """ENV names an official root base image is known to set."""
+    root = stage
+    seen = 0
+    while root.parent is not None and seen < 1000:
+        root = root.parent
+        seen += 1
+    repository = root.base.repository
+    if not repository:
+        return set()
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "library/", "docker.io/"):
+        if repository.startswith(prefix):
+            repository = repository[len(prefix) :]
+            break
+    if repository.startswith("mcr.microsoft.com/"):
+        repository = repository[len("mcr.microsoft.com/") :]
+    return set(_OFFICIAL_IMAGE_ENV.get(repository, frozenset()))
+
+
+def _word_uses(instruction: Instruction, word: Word, escape: str, skip: int = 0) -> Iterator[_Use]:
+    """References in ``word.text[skip:]``, with spans in the file."""
+    for use in variables_in(word.text[skip:], escape):
+        yield _Use(use.name, sub_span(instruction, word, skip + use.start, skip + use.end))
+
+
+def _uses(ctx: Context, instruction: Instruction, escape: str) -> Iterator[_Use]:
+    """Every variable reference BuildKit would expand when dispatching ``instruction``."""
+    if isinstance(instruction, Env | Label):
+        for pair in instruction.pairs:
+            yield from _word_uses(instruction, Word(pair.key, pair.key_span), escape)
+            yield from _word_uses(instruction, Word(pair.value, pair.value_span), escape)
+    elif isinstance(instruction, Arg):
+        for decl in instruction.declarations:
+            if decl.default is not None:
+                word = Word(f"{decl.name}={decl.default}", decl.span)
+                yield from _word_uses(instruction, word, escape, skip=len(decl.name) + 1)
+    elif isinstance(instruction, Copy | Add):
+        yield from _copy_uses(instruction, escape)
+    elif isinstance(instruction, Workdir | User | Stopsignal):
+        single = (
+            instruction.path if isinstance(instruction, Workdir)
+            else instruction.user if isinstance(instruction, User)
+            else instruction.signal
+        )
+        if single is not None:
+            yield from _word_uses(instruction, single, escape)
+    elif isinstance(instruction, Volume):
+        for path in instruction.paths:
+            yield from _word_uses(instruction, path, escape)
+    elif isinstance(instruction, Run):
+        yield from _mount_uses(ctx, instruction, escape)
+
+
+def _copy_uses(instruction: Copy | Add, escape: str) -> Iterator[_Use]:
+    heredoc_names = {h.name for h in instruction.heredocs}
+    words = [*instruction.sources, *([instruction.destination] if instruction.destination else [])]
+    for word in words:
+        if heredoc_names and _is_heredoc_opener(word.text, heredoc_names):
+            continue
+        yield from _word_uses(instruction, word, escape)
+    names = ("chown", "chmod", "checksum") if isinstance(instruction, Add) else ("chown", "chmod")
+    for flag in instruction.flags:
+        if flag.name in names and flag.value:
+            for use in variables_in(flag.value, escape):
+                yield _Use(use.name, flag_value_span(instruction, flag, use.start, use.end))
+    for heredoc in instruction.heredocs:
+        if not heredoc.expand:
+            continue
+        for use in variables_in(heredoc.content, "\\", quotes=False):
+            yield _Use(use.name, _heredoc_span(heredoc.content, heredoc.body_line, use, heredoc.body_span))
+
+
+def _is_heredoc_opener(text: str, names: set[str]) -> bool:
+    """``<<EOF``, ``<<-EOF``, ``3<<"EOF"``: a heredoc word is a file name, not a path to expand."""
+    return bool(names) and text.lstrip("0123456789").startswith("<<")
+
+
+def _heredoc_span(content: str, body_line: int, use: VarUse, fallback: Span) -> Span:
+    before = content[: use.start]
+    line = body_line + before.count("\n")
+    col = use.start - (before.rfind("\n") + 1) + 1
+    if "\n" in content[use.start : use.end] or body_line <= 0:
+        return fallback
+    return Span(line, col, line, col + use.end - use.start)
+
+
+def _mount_uses(ctx: Context, instruction: Run, escape: str) -> Iterator[_Use]:
+    """``--mount`` option values (``from`` excluded: BuildKit does not expand it)."""
+    flags = instruction.flags_named("mount")
+    for mount, flag in zip(instruction.mounts, flags, strict=False):
+        written = source_text(ctx.dockerfile, flag.span)
+        for key, value in mount.options.items():
+            if key == "from" or not value:
+                continue
+            for use in variables_in(value, escape):
+                ref = value[use.start : use.end]
+                span = flag.span
+                if written is not None and written.count(ref) == 1:
+                    col = flag.span.start_col + written.index(ref)
+                    span = Span(flag.span.start_line, col, flag.span.start_line, col + len(ref))
+                yield _Use(use.name, span)
+

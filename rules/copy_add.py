@@ -1,0 +1,322 @@
+"""COPY and ADD rules from hadolint: ADD vs COPY, destinations, ``--from`` references."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dflint.finding import Severity, Violation
+from dflint.plugin import Context, Rule
+from dflint.tree import Add, Copy, Instruction, Stage, Word, Workdir
+
+from ._words import escape_of, is_windows_drive, literal, unquoted_head, uses_variables
+
+#: Local files ADD unpacks. BuildKit detects the format by content (tar, gzip, bzip2, xz, zstd);
+#: these are the extensions such files carry. `.zip` is NOT unpacked by ADD.
+_ARCHIVE_SUFFIXES = (
+    ".tar", ".z", ".bz2", ".gz", ".lz", ".lzma", ".tz", ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz",
+    ".tpz", ".txz", ".xz", ".zst", ".tzst",
+)
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_SCP_GIT = re.compile(r"^[\w.-]+@[\w.-]+:")
+
+
+def _is_heredoc_source(instruction: Instruction, word: Word) -> bool:
+    return any(doc.span == word.span for doc in instruction.heredocs)
+
+
+class AddInsteadOfCopy(Rule):
+    """## What it does
+    Reports `ADD` of a local file or folder that is not an archive to unpack.
+
+    ## Why is this bad?
+    `ADD` has magic: it downloads URLs, clones git repositories and unpacks local archives.
+    For plain files `COPY` does the same thing without surprises (a file that happens to be a
+    tar is unpacked by `ADD`). Only local archives, URLs and git sources need `ADD`.
+
+    BuildKit recognises archives by content, so zstd files (`.zst`, `.tzst`) count as archives
+    here; hadolint's list misses them. `.zip` is not unpacked by `ADD` and is reported.
+    Variables with a known value (an `ENV`, an `ARG` default) are expanded first, so
+    `ENV PKG=jre.tar.gz` + `ADD $PKG /` is fine and `ARG CONF=app.conf` + `ADD $CONF /etc/` is
+    reported; a source that depends on a variable without a known value is not judged. One
+    finding per instruction, at the first source that does not need `ADD`.
+
+    ## Example
+    ```dockerfile
+    ADD app.py /app/
+    ```
+
+    ## Use instead
+    ```dockerfile
+    COPY app.py /app/
+    ```
+    """
+
+    code = "DL3020"
+    name = "add-instead-of-copy"
+    severity = Severity.ERROR
+    summary = "Use COPY instead of ADD for files and folders"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        escape = escape_of(ctx.dockerfile)
+        for instruction in ctx.dockerfile.instructions:
+            if not isinstance(instruction, Add):
+                continue
+            for source in instruction.sources:
+                if self._needs_add(ctx, instruction, source, escape):
+                    continue
+                yield Violation(source.span, f"Use COPY instead of ADD for `{source.text}`")
+                break
+
+    @staticmethod
+    def _needs_add(ctx: Context, instruction: Add, source: Word, escape: str) -> bool:
+        if _is_heredoc_source(instruction, source):
+            return False
+        value = literal(source.text, escape)
+        if value is None and uses_variables(source.text, escape):
+            expansion = ctx.model.expand_in_scope(source.text, instruction)
+            if expansion.error is None and all(use.is_set for use in expansion.used):
+                value = expansion.value  # every variable has a known value (ENV, ARG default)
+        text = value if value is not None else unquoted_head(source.text)
+        if _URL.match(text) or _SCP_GIT.match(text):
+            return True
+        if text.lower().endswith(_ARCHIVE_SUFFIXES):
+            return True
+        # A variable without a known value could name an archive: not judged.
+        return value is None and uses_variables(source.text, escape)
+
+
+class CopyMultipleSourcesDestination(Rule):
+    """## What it does
+    Reports a `COPY` with several sources whose destination does not end with `/`.
+
+    ## Why is this bad?
+    With more than one source the destination must be a directory, and BuildKit insists it is
+    written with a trailing slash; the build fails otherwise. Heredoc sources (`<<EOF`) count
+    as sources. A destination that depends on a variable is not judged; when the escape
+    directive is a backtick (Windows images), a path ending in a backslash is a directory too.
+
+    ## Example
+    ```dockerfile
+    COPY package.json package-lock.json /app
+    ```
+
+    ## Use instead
+    ```dockerfile
+    COPY package.json package-lock.json /app/
+    ```
+    """
+
+    code = "DL3021"
+    name = "copy-multiple-sources-destination"
+    severity = Severity.ERROR
+    summary = "COPY with more than 2 arguments requires the last argument to end with /"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        escape = escape_of(ctx.dockerfile)
+        for instruction in ctx.dockerfile.instructions:
+            if not isinstance(instruction, Copy) or len(instruction.sources) < 2:
+                continue
+            dest = instruction.destination
+            if dest is None:
+                continue
+            value = literal(dest.text, escape)
+            if value is None:
+                continue  # depends on a variable (or does not expand): unknown
+            endings = ("/", "\\") if escape == "`" else ("/",)
+            if not value.endswith(endings):
+                yield Violation(
+                    dest.span,
+                    f"COPY with {len(instruction.sources)} sources needs a destination ending with `/`",
+                )
+
+
+class CopyFromUndefinedStage(Rule):
+    """## What it does
+    Reports `COPY --from=` naming a stage that is only defined later in the file, or a stage
+    index that is not an earlier stage.
+
+    ## Why is this bad?
+    Stages are meant to be read, and built by older builders, top to bottom; `--from=2` in
+    the second stage, or a name defined further down, is almost always a mistake.
+
+    Stage names are compared case-insensitively, as BuildKit does (`AS Builder` is
+    `--from=builder`). A name that is no stage at all is an image (`--from=nginx` copies out
+    of `nginx:latest`) and is fine: hadolint treats every value without a `:` as a stage name
+    and wrongly flags `COPY --from=nginx /etc/nginx/nginx.conf /etc/nginx/`. Copying from the
+    current stage is DL3023; values with variables are not judged (BuildKit does not expand
+    them).
+
+    ## Example
+    ```dockerfile
+    FROM alpine:3.20
+    COPY --from=build /app /app
+    FROM golang:1.22 AS build
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM golang:1.22 AS build
+    FROM alpine:3.20
+    COPY --from=build /app /app
+    ```
+    """
+
+    code = "DL3022"
+    name = "copy-from-undefined-stage"
+    severity = Severity.WARNING
+    summary = "COPY --from should reference a previously defined FROM alias"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        stages = ctx.dockerfile.stages
+        for stage in stages:
+            for instruction in stage.instructions:
+                flag = instruction.flag("from") if isinstance(instruction, Copy) else None
+                if flag is None or not flag.value or "$" in flag.value:
+                    continue
+                problem = _forward_reference(flag.value, stage, stages)
+                if problem:
+                    yield Violation(flag.value_span or flag.span, problem)
+
+
+def _forward_reference(value: str, stage: Stage, stages: list[Stage]) -> str | None:
+    if value.isdigit():
+        index = int(value)
+        if index == stage.index or index < stage.index:
+            return None
+        if index >= len(stages):
+            return f"`--from={value}`: there is no stage {index} (stages are numbered from 0)"
+        return f"`--from={value}` refers to a stage defined later in the file"
+    name = value.lower()
+    if any((s.name or "").lower() == name for s in stages[: stage.index + 1]):
+        return None
+    if any((s.name or "").lower() == name for s in stages[stage.index + 1 :]):
+        return f"`--from={value}` refers to a stage defined later in the file"
+    return None  # an image or a named build context
+
+
+class CopyFromOwnStage(Rule):
+    """## What it does
+    Reports `COPY --from=` naming the stage the `COPY` is in, by name (any case) or by index.
+
+    ## Why is this bad?
+    A stage cannot copy from itself; BuildKit fails with a circular dependency.
+
+    ## Example
+    ```dockerfile
+    FROM golang:1.22 AS build
+    COPY --from=build /src /src
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM golang:1.22 AS build
+    FROM alpine:3.20
+    COPY --from=build /src /src
+    ```
+    """
+
+    code = "DL3023"
+    name = "copy-from-own-stage"
+    severity = Severity.ERROR
+    summary = "COPY --from cannot reference its own FROM alias"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for stage in ctx.dockerfile.stages:
+            own = stage.name.lower() if stage.name else None
+            for instruction in stage.instructions:
+                flag = instruction.flag("from") if isinstance(instruction, Copy) else None
+                if flag is None or not flag.value:
+                    continue
+                value = flag.value
+                if (value.isdigit() and int(value) == stage.index) or (own and value.lower() == own):
+                    yield Violation(
+                        flag.value_span or flag.span, f"`--from={value}` is the stage this COPY is in"
+                    )
+
+
+class CopyRelativeWithoutWorkdir(Rule):
+    """## What it does
+    Reports a `COPY` to a relative destination when no `WORKDIR` was set before it, in the
+    stage or in a stage it is built `FROM`.
+
+    ## Why is this bad?
+    A relative destination is resolved against the working directory, which then comes from
+    the base image and may change with any new tag. Set it explicitly.
+
+    Destinations starting with `/`, a Windows drive (`C:`) or a variable are not judged.
+    Stage names are followed case-insensitively (`FROM Base` inherits `WORKDIR` of `AS base`).
+
+    ## Example
+    ```dockerfile
+    FROM node:20
+    COPY package.json .
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM node:20
+    WORKDIR /app
+    COPY package.json .
+    ```
+    """
+
+    code = "DL3045"
+    name = "copy-relative-without-workdir"
+    severity = Severity.WARNING
+    summary = "COPY to a relative destination without WORKDIR set"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for info in ctx.model.stages:
+            has_workdir = any(
+                isinstance(i, Workdir) for parent in info.ancestors() for i in parent.instructions
+            )
+            for instruction in info.instructions:
+                if isinstance(instruction, Workdir):
+                    has_workdir = True
+                elif isinstance(instruction, Copy) and not has_workdir and instruction.destination:
+                    dest = instruction.destination
+                    head = unquoted_head(dest.text)
+                    if head.startswith(("/", "$")) or is_windows_drive(head):
+                        continue
+                    yield Violation(
+                        dest.span, f"COPY to relative `{dest.text}` without a WORKDIR set before it"
+                    )
+
+
+class CopyWholeFilesystem(Rule):
+    """## What it does
+    Reports `COPY --from=... / /`: copying another stage's whole filesystem over this one.
+
+    ## Why is this bad?
+    It copies everything, including `/proc`-like mount points, package databases and caches,
+    and silently replaces files of the current stage. Copy the directories you need.
+
+    ## Example
+    ```dockerfile
+    COPY --from=rootfs / /
+    ```
+
+    ## Use instead
+    ```dockerfile
+    COPY --from=rootfs /usr/local /usr/local
+    ```
+    """
+
+    code = "DL3067"
+    name = "copy-whole-filesystem"
+    severity = Severity.WARNING
+    summary = "Do not copy the whole filesystem from another stage"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        escape = escape_of(ctx.dockerfile)
+        for instruction in ctx.dockerfile.instructions:
+            if not isinstance(instruction, Copy) or instruction.flag("from") is None:
+                continue
+            dest = instruction.destination
+            if dest is None or literal(dest.text, escape) != "/":
+                continue
+            for source in instruction.sources:
+                if literal(source.text, escape) == "/":
+                    yield Violation(source.span, "COPY --from of `/` to `/` copies a whole filesystem")
+                    break

@@ -1,0 +1,185 @@
+"""DL3003: ``cd`` in a RUN, with a WORKDIR fix where the rewrite is exact.
+
+The fix turns ``RUN cd /abs/dir && rest`` into ``WORKDIR /abs/dir`` + ``RUN rest``. That is the
+same build only when nothing later depends on the working directory the ``cd`` did not change:
+``cd`` lasts for one RUN, WORKDIR for every later instruction of the stage, for stages built
+``FROM`` it, and for the image's runtime configuration. :func:`workdir_persists_harmlessly`
+decides, and the fix is marked unsafe whenever it cannot prove it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dflint.finding import Fix, FixSafety, Severity, TextEdit, Violation
+from dflint.plugin import Context, Rule
+from dflint.shell import ShellScript, SimpleCommand
+from dflint.span import Span
+from dflint.tree import Add, Copy, Onbuild, Run, Volume, Workdir
+
+from ._pkgmgr import RunScript, run_scripts
+from ._words import escape_of, literal
+
+#: Paths a WORKDIR can take verbatim: no quotes, blanks, variables or escape characters needed.
+_PLAIN_PATH = re.compile(r"^/[A-Za-z0-9._/@+,=-]*$")
+
+
+def _is_absolute_literal(text: str | None, escape: str) -> bool:
+    if text is None:
+        return False
+    value = literal(text, escape)
+    return value is not None and value.startswith("/")
+
+
+def workdir_persists_harmlessly(ctx: Context, run: Run) -> bool:
+    """Whether a WORKDIR put in place of this RUN's ``cd`` is invisible to the rest of the build.
+
+    True when, before anything reads the working directory (a RUN, an ONBUILD trigger, a
+    relative COPY/ADD destination or VOLUME, a relative WORKDIR), an absolute WORKDIR resets it;
+    or when the stage ends there and is neither the final stage (its WORKDIR would become the
+    image's) nor the base of a later stage (which would inherit it).
+    """
+    model = ctx.model
+    stage = model.stage_of(run)
+    if stage is None:
+        return False
+    escape = escape_of(ctx.dockerfile)
+    instructions = stage.instructions
+    try:
+        at = next(i for i, ins in enumerate(instructions) if ins is run)
+    except StopIteration:
+        return False
+    for ins in instructions[at + 1 :]:
+        if isinstance(ins, Workdir):
+            return _is_absolute_literal(ins.path.text if ins.path else None, escape)
+        if isinstance(ins, (Run, Onbuild)):
+            return False
+        if isinstance(ins, (Copy, Add)) and not _is_absolute_literal(
+            ins.destination.text if ins.destination else None, escape
+        ):
+            return False
+        if isinstance(ins, Volume) and not all(_is_absolute_literal(p.text, escape) for p in ins.paths):
+            return False
+    if stage is model.stages[-1]:
+        return False
+    return not any(other.parent is stage for other in model.stages)
+
+
+def _leading_cd_split(item: RunScript) -> tuple[SimpleCommand, str, int] | None:
+    """For ``cd /abs && rest`` at the very start of a plain RUN: (cd command, path, offset of rest)."""
+    run, script = item.run, item.script
+    if item.onbuild or run.form != "shell" or run.json or run.heredocs or not script.commands:
+        return None
+    cd = script.commands[0]
+    if cd.basename != "cd" or cd.name != "cd" or cd.scope or cd.in_pipeline or cd.negated:
+        return None
+    if cd.redirects or cd.assignments or cd.wrappers or len(cd.args) != 1:
+        return None
+    if script.script[: cd.start].strip():
+        return None
+    path = cd.args[0].value
+    if path is None or not _PLAIN_PATH.match(path) or cd.args[0].text != path:
+        return None
+    lst = next((lst for lst in script.lists if lst.items and lst.items[0].start == cd.start), None)
+    if lst is None or len(lst.items) < 2 or lst.operators[0].kind != "&&":
+        return None
+    if lst.items[0].end != cd.end:
+        return None
+    if _needs_oldpwd(script) or any(m.target and not m.target.startswith("/") for m in run.mounts):
+        return None
+    return cd, path, lst.items[1].start
+
+
+def _needs_oldpwd(script: ShellScript) -> bool:
+    """``cd -`` and ``$OLDPWD`` see the directory before the ``cd``, which WORKDIR does not set."""
+    if "OLDPWD" in script.script:
+        return True
+    return any(c.has_arg("-") for c in script.cd_commands)
+
+
+def _workdir_fix(ctx: Context, item: RunScript) -> Fix | None:
+    found = _leading_cd_split(item)
+    if found is None:
+        return None
+    cd, path, rest = found
+    run = item.run
+    start = cd.name_word.span if cd.name_word is not None else cd.span
+    end = item.script.position_of(rest)
+    keyword = run.keyword_span
+    line_text = ctx.dockerfile.lines[keyword.start_line - 1] if ctx.dockerfile.lines else ""
+    indent = line_text[: keyword.start_col - 1]
+    if indent.strip():
+        return None
+    safety = FixSafety.SAFE if workdir_persists_harmlessly(ctx, run) else FixSafety.UNSAFE
+    return Fix(
+        (
+            TextEdit(Span.point(keyword.start_line, keyword.start_col), f"WORKDIR {path}\n{indent}"),
+            TextEdit(Span(start.start_line, start.start_col, end.line, end.col), ""),
+        ),
+        safety,
+        f"Replace `cd {path} &&` by WORKDIR {path}",
+    )
+
+
+class CdInsteadOfWorkdir(Rule):
+    """## What it does
+    Reports `cd` in a RUN.
+
+    ## Why is this bad?
+    A `cd` lasts for one RUN only; the next RUN starts again in the WORKDIR. Steps that depend
+    on a directory are easier to read, and harder to break when RUNs are split or reordered,
+    when the directory is set once with `WORKDIR`.
+
+    A `cd` inside a command substitution (`DIR=$(cd "$(dirname "$0")" && pwd)`) computes a
+    path and changes no directory; WORKDIR cannot replace it, so it is not reported (hadolint
+    reports it).
+
+    ## Example
+    ```dockerfile
+    FROM golang:1.23
+    RUN cd /src && go build ./...
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM golang:1.23
+    WORKDIR /src
+    RUN go build ./...
+    ```
+
+    ## Fix safety
+    Offered only for a plain shell-form RUN that starts exactly with `cd /absolute/dir && `:
+    it becomes `WORKDIR /absolute/dir` followed by `RUN` with the rest of the script (its RUN
+    flags kept). Not offered for ONBUILD, exec form, heredocs, `cd` with options, variables or
+    quotes, `;` instead of `&&` (the rest would also run when `cd` fails), relative `--mount`
+    targets (they are resolved against the working directory), or scripts using `cd -` or
+    `$OLDPWD`.
+
+    The fix is **safe** only when the new WORKDIR provably changes nothing else: before any
+    later instruction reads the working directory (RUN, ONBUILD, relative COPY/ADD destination,
+    relative VOLUME or WORKDIR), an absolute WORKDIR resets it, or the stage ends there and is
+    neither the final stage nor the base of another stage. Otherwise it is **unsafe**, because
+    WORKDIR persists: later RUNs, relative destinations, stages built `FROM` this one and the
+    image's working directory at run time would all change. In both cases WORKDIR creates a
+    missing directory where `cd` would fail, which only matters for a build that fails today.
+
+    ## References
+    - hadolint DL3003
+    """
+
+    code = "DL3003"
+    name = "cd-instead-of-workdir"
+    severity = Severity.WARNING
+    summary = "Use WORKDIR to switch to a directory"
+    fix_safety = FixSafety.UNSAFE
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            first = True
+            for cd in item.script.cd_commands:
+                if cd.in_substitution or cd.name_word is None:
+                    continue
+                fix = _workdir_fix(ctx, item) if first else None
+                first = False
+                yield Violation(cd.name_word.span, "Use WORKDIR to switch to a directory", fix)

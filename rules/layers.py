@@ -1,0 +1,451 @@
+"""Rules about what ends up in which layer: DL3010, DL3059, DF205, DF206.
+
+They follow one stage at a time through its instructions, because a layer's content is decided
+by what earlier instructions of the same stage left behind (an archive COPYed in, the apt lists
+of an earlier RUN, files a later ``chown`` rewrites).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dflint.finding import Severity, Violation
+from dflint.plugin import Context, Rule
+from dflint.shell import ShellScript, ShellWord, SimpleCommand
+from dflint.shell.packages import parse_apt, parse_options
+from dflint.tree import Add, Copy, Instruction, Run, Workdir
+
+from ._pkgmgr import command_span, normalise_path, package_commands, removes, run_scripts
+from ._words import escape_of, literal
+
+# -- DL3010 ----------------------------------------------------------------------------------
+
+#: Archives ADD unpacks: tar, plain or compressed with gzip, bzip2 or xz (BuildKit's detection).
+TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tb2", ".tar.xz", ".txz")
+_DECOMPRESSORS = frozenset({"gunzip", "bunzip2", "unxz", "zcat", "gzcat", "bzcat", "xzcat"})
+_TAR_VALUES = frozenset({"-f", "--file", "-C", "--directory", "-T", "--files-from", "-X",
+                         "--exclude-from", "-b", "--blocking-factor", "-H", "--format",
+                         "-I", "--use-compress-program", "--strip-components", "--exclude"})
+#: tar options whose effect ADD cannot reproduce: extracting then is a deliberate choice.
+_TAR_NOT_ADD = frozenset({"--strip-components", "--strip", "-O", "--to-stdout", "--exclude",
+                          "-X", "--exclude-from", "--wildcards", "-T", "--files-from"})
+
+
+def is_tar_archive(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.endswith(TAR_SUFFIXES)
+
+
+def _tar_extracts(cmd: SimpleCommand) -> bool:
+    """``tar -x``/``--extract``/``--get`` (old style ``tar xzf`` too), and nothing ADD cannot do."""
+    words = [w.value or w.unquoted for w in cmd.args]
+    if not words:
+        return False
+    extract = False
+    first = words[0]
+    if not first.startswith("-") and "x" in first:
+        extract = True
+    options, _ = parse_options(cmd.args, _TAR_VALUES)
+    for opt in options:
+        if opt.name in _TAR_NOT_ADD or opt.name.split("=", 1)[0] in _TAR_NOT_ADD:
+            return False
+        if opt.name in ("-x", "--extract", "--get"):
+            extract = True
+    return extract
+
+
+def _file_operands(cmd: SimpleCommand) -> Iterator[str]:
+    for word in cmd.args:
+        value = word.value
+        if value is None:
+            continue
+        if value.startswith("--file="):
+            value = value[len("--file="):]
+        elif value.startswith("-") and value[1:2] != "-" and "f" in value[1:-1]:
+            value = value[value.index("f", 1) + 1:]  # -xzf/tmp/a.tar.gz
+        yield posixpath.basename(value)
+
+
+def extracted_archives(script: ShellScript) -> Iterator[tuple[SimpleCommand, str]]:
+    """(command, archive basename) for every tar extraction or decompression of a tar file."""
+    for cmd in script.commands:
+        if cmd.basename == "tar" and _tar_extracts(cmd):
+            for name in _file_operands(cmd):
+                yield cmd, name
+        elif cmd.basename in _DECOMPRESSORS or (cmd.basename == "xz" and cmd.has_arg("-d", "--decompress")):
+            for word in cmd.args:
+                if word.value is not None and not word.value.startswith("-"):
+                    yield cmd, posixpath.basename(word.value)
+
+
+class CopyArchiveThenExtract(Rule):
+    """## What it does
+    Reports a local tar archive that is COPYed into the image and then extracted by a later
+    RUN of the same stage (`tar -x`, `gunzip`, `unxz`...).
+
+    ## Why is this bad?
+    The archive stays in the COPY layer even if the RUN deletes it afterwards, so the image
+    holds the data twice. `ADD` unpacks a local tar archive in one step, without the copy.
+
+    Unlike hadolint, only archives ADD really unpacks are reported: tar files, plain or
+    compressed with gzip, bzip2 or xz. A `.zip`, a `.lz`/`.lzma`/`.Z` archive or a compressed
+    file that is not a tar would be copied verbatim by ADD. An extraction using options ADD
+    has no equivalent for (`--strip-components`, `--exclude`, `-O`, member lists) is a
+    deliberate choice and is not reported either.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    COPY app.tar.gz /tmp/
+    RUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    ADD app.tar.gz /opt/
+    ```
+
+    ## References
+    - hadolint DL3010
+    """
+
+    code = "DL3010"
+    name = "copy-archive-then-extract"
+    severity = Severity.INFO
+    summary = "Use ADD to extract a local tar archive into the image"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        escape = escape_of(ctx.dockerfile)
+        for stage in ctx.dockerfile.stages:
+            archives: dict[str, tuple[Copy, int]] = {}
+            reported: set[tuple[int, int]] = set()
+            for ins in stage.instructions:
+                if isinstance(ins, Copy) and ins.from_stage is None and ins.flag("from") is None:
+                    for index, source in enumerate(ins.sources):
+                        value = literal(source.text, escape)
+                        if value is not None and is_tar_archive(value):
+                            archives[posixpath.basename(value.rstrip("/"))] = (ins, index)
+                elif isinstance(ins, Run) and archives:
+                    script = ctx.shell(ins)
+                    if script is None:
+                        continue
+                    for cmd, name in extracted_archives(script):
+                        found = archives.get(name)
+                        if found is None or (id(found[0]), found[1]) in reported:
+                            continue
+                        reported.add((id(found[0]), found[1]))
+                        copy, index = found
+                        yield Violation(
+                            copy.sources[index].span,
+                            f"Use ADD to extract `{name}`: it is copied here and extracted by "
+                            f"`{cmd.basename}` on line {cmd.span.start_line}",
+                        )
+
+
+# -- DL3059 ----------------------------------------------------------------------------------
+
+
+def _flags_key(run: Run) -> list[str]:
+    return sorted(f.raw for f in run.flags)
+
+
+class ConsecutiveRuns(Rule):
+    """## What it does
+    Reports a RUN that directly follows another RUN (only comments or blank lines between),
+    when both run a single command and have the same flags (`--mount`, `--network`,
+    `--security`). An exec-form RUN (`RUN ["a", "b"]`) is one command.
+
+    ## Why is this bad?
+    Every RUN makes a layer. Small consecutive steps are cheaper as one RUN: fewer layers,
+    and files created and removed in the same step never reach the image. A RUN that already
+    chains commands (`a && b`, `a; b`, `a | b`, `$(...)`) is left alone, and so is the RUN
+    after it: splitting was probably deliberate, to cache an expensive step.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN mkdir -p /app
+    RUN chown app /app
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    RUN mkdir -p /app && chown app /app
+    ```
+
+    ## Options
+    - `max-commands` (default 1): the most commands each of the two RUNs may have for the
+      pair to be reported. 2 also reports `RUN set -eux; adduser app` after a short RUN.
+
+    ## Differences from hadolint
+    hadolint's source allows "at most 2 commands" but counts every command twice, so 2.15.1
+    in effect reports single-command RUNs only, which is what its own comment intends
+    ("chained commands were split deliberately"); dflint's default does the same.
+    hadolint reads Windows (PowerShell/cmd) RUNs as bash too; dflint cannot count commands
+    in them and does not report them:
+    ```dockerfile
+    # escape=`
+    FROM mcr.microsoft.com/windows/servercore:ltsc2022
+    SHELL ["powershell", "-Command"]
+    RUN Expand-Archive -Path go.zip -DestinationPath C:\\
+    RUN setx PATH '%PATH%;C:\\go\\bin'
+    ```
+    hadolint reports line 5 here; dflint does not.
+
+    ## References
+    - hadolint DL3059
+    """
+
+    code = "DL3059"
+    name = "consecutive-runs"
+    severity = Severity.INFO
+    summary = "Multiple consecutive RUN instructions; consider consolidating them"
+
+    @dataclass(frozen=True)
+    class Options:
+        max_commands: int = 1
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        options = ctx.options
+        if not isinstance(options, ConsecutiveRuns.Options):
+            options = ConsecutiveRuns.Options()
+        for stage in ctx.dockerfile.stages:
+            previous: Instruction | None = None
+            for ins in stage.instructions:
+                if (isinstance(ins, Run) and isinstance(previous, Run)
+                        and self._mergeable(ctx, previous, ins, options.max_commands)):
+                    yield Violation(
+                        ins.keyword_span,
+                        f"Multiple consecutive RUN instructions (after line {previous.span.start_line}); "
+                        "consider consolidating them",
+                    )
+                previous = ins
+
+    @staticmethod
+    def _mergeable(ctx: Context, first: Run, second: Run, max_commands: int) -> bool:
+        if _flags_key(first) != _flags_key(second):
+            return False
+        for run in (first, second):
+            if run.form == "exec":
+                continue  # one program, whatever its arguments
+            script = ctx.shell(run)
+            if script is None or len(script.commands) > max_commands:
+                return False
+        return True
+
+
+# -- DF205 -----------------------------------------------------------------------------------
+
+_APT_USES_LISTS = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep",
+                             "source", "download", "reinstall", "satisfy", "dselect-upgrade"})
+_APT_TOOLS = frozenset({"apt-get", "apt", "aptitude"})
+_RUNS_OTHER = frozenset({"sh", "bash", "dash", "ash", "zsh", "xargs", "make", "source", ".", "eval",
+                         "find", "parallel"})
+
+
+def _may_install(cmd: SimpleCommand) -> bool:
+    """Whether a command after ``apt-get update`` installs, or might (a script, ``xargs apt-get``)."""
+    parsed = parse_apt(cmd)
+    if parsed is not None:
+        return parsed.subcommand in _APT_USES_LISTS
+    if cmd.basename is None or "/" in (cmd.name or "") or (cmd.name or "").endswith(".sh"):
+        return True
+    if cmd.basename in _RUNS_OTHER:
+        return True
+    values = [w.value for w in cmd.args]
+    return any(v in _APT_TOOLS for v in values) and any(v in _APT_USES_LISTS for v in values)
+
+
+def _drops_lists(script: ShellScript, update: SimpleCommand, after: list[SimpleCommand]) -> bool:
+    """``rm -rf /var/lib/apt/lists/*`` or ``apt-get dist-clean`` after the update: no later RUN can
+    rely on the lists, so there is nothing stale to be cached (the update only checked sources)."""
+    if removes(script, update, "/var/lib/apt/lists"):
+        return True
+    return any((a := parse_apt(c)) is not None and a.subcommand == "dist-clean" for c in after)
+
+
+class AptUpdateAlone(Rule):
+    """## What it does
+    Reports `apt-get update` (or `apt update`, `aptitude update`) in a RUN that installs
+    nothing after it.
+
+    ## Why is this bad?
+    The layer of that RUN is cached on its own. A later `RUN apt-get install x` gets a fresh
+    cache key when its text changes, but reuses the cached `update` layer, whose package lists
+    may be months old: the install fails with 404s or installs stale versions. Update and
+    install belong in the same RUN.
+
+    When the last update is followed by something that may install packages out of sight (a
+    script, `xargs apt-get install`, `make`), or by a deletion of the lists
+    (`rm -rf /var/lib/apt/lists/*`, `apt-get dist-clean`, so no later RUN can use them),
+    nothing is reported. The report points at the last update of the RUN.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update
+    RUN apt-get install -y --no-install-recommends curl
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update \\
+        && apt-get install -y --no-install-recommends curl \\
+        && rm -rf /var/lib/apt/lists/*
+    ```
+
+    ## References
+    - Docker documentation, "Best practices for writing Dockerfiles", apt-get.
+    """
+
+    code = "DF205"
+    name = "apt-update-alone"
+    severity = Severity.WARNING
+    summary = "apt-get update without an install in the same RUN is cached apart from the install"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            updates = [a for a in package_commands(item.script, parse_apt) if a.subcommand == "update"]
+            if not updates:
+                continue
+            last = updates[-1]
+            after = [c for c in item.script.commands if c.start > last.command.start]
+            if any(_may_install(c) for c in after) or _drops_lists(item.script, last.command, after):
+                continue
+            yield Violation(
+                command_span(last.command, last.subcommand_word),
+                f"`{last.tool} update` without an install after it in the same RUN: its layer is "
+                "cached apart from the install, which may then use stale package lists",
+            )
+
+
+# -- DF206 -----------------------------------------------------------------------------------
+
+_CHOWN_VALUES = frozenset({"--from", "--reference"})
+
+
+@dataclass(frozen=True)
+class _Copied:
+    instruction: Copy | Add
+    path: str
+
+
+def _resolve(path: str, workdir: str | None) -> str | None:
+    if path.startswith("/"):
+        return normalise_path(path)
+    if workdir is None:
+        return None
+    return normalise_path(posixpath.join(workdir, path))
+
+
+def _overlaps(target: str, dest: str, recursive: bool) -> bool:
+    """The chown rewrites everything copied: same path, or a recursive chown of a parent.
+
+    A chown of a path *inside* the destination (``COPY rootfs/ /`` then ``chown -R app /app``)
+    is not counted: whether the COPY put anything there is unknown."""
+    if target == dest:
+        return True
+    return recursive and dest.startswith(target.rstrip("/") + "/")
+
+
+def chown_targets(cmd: SimpleCommand) -> tuple[str | None, bool, list[ShellWord]]:
+    """(owner, recursive, path words) of a ``chown`` command."""
+    options, operands = parse_options(cmd.args, _CHOWN_VALUES)
+    recursive = any(o.name in ("-R", "--recursive") for o in options)
+    if any(o.name == "--reference" for o in options):
+        return None, recursive, operands
+    if not operands:
+        return None, recursive, []
+    return operands[0].value, recursive, operands[1:]
+
+
+class CopyThenChown(Rule):
+    """## What it does
+    Reports a `COPY` (or `ADD`) without `--chown` whose destination a later RUN of the same
+    stage changes the owner of with `chown` (`chown -R app /app`).
+
+    ## Why is this bad?
+    Changing a file's owner rewrites the whole file into the RUN's layer: every copied byte is
+    stored twice, once as root-owned in the COPY layer and once more in the `chown` layer.
+    `COPY --chown=app:app` sets the owner in the COPY layer itself.
+
+    A recursive `chown` counts when its path is the destination or a parent of it; a plain
+    `chown` when its path is the destination. A `chown` of a path inside the destination is
+    not reported (`COPY rootfs/ /` then `chown -R app /app`: the COPY may hold nothing there).
+    Relative paths are resolved against the stage's WORKDIR when it is known from this file;
+    otherwise nothing is reported.
+
+    ## Example
+    ```dockerfile
+    FROM node:22
+    COPY . /app
+    RUN chown -R node:node /app
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM node:22
+    COPY --chown=node:node . /app
+    ```
+
+    ## References
+    - Docker documentation, COPY `--chown`.
+    """
+
+    code = "DF206"
+    name = "copy-then-chown"
+    severity = Severity.WARNING
+    summary = "COPY without --chown followed by RUN chown stores the files twice"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        escape = escape_of(ctx.dockerfile)
+        for stage in ctx.dockerfile.stages:
+            workdir: str | None = None
+            copies: list[_Copied] = []
+            reported: set[int] = set()
+            for ins in stage.instructions:
+                if isinstance(ins, Workdir):
+                    value = literal(ins.path.text, escape) if ins.path else None
+                    workdir = _resolve(value, workdir) if value is not None else None
+                elif isinstance(ins, (Copy, Add)):
+                    if ins.chown is not None or ins.flag("chown") is not None or ins.destination is None:
+                        continue
+                    value = literal(ins.destination.text, escape)
+                    dest = _resolve(value, workdir) if value is not None else None
+                    if dest is not None:
+                        copies.append(_Copied(ins, dest))
+                elif isinstance(ins, Run) and copies:
+                    yield from self._check_run(ctx, ins, copies, workdir, reported)
+
+    @staticmethod
+    def _check_run(
+        ctx: Context, run: Run, copies: list[_Copied], workdir: str | None, reported: set[int]
+    ) -> Iterator[Violation]:
+        script = ctx.shell(run)
+        if script is None:
+            return
+        for cmd in script.commands_named("chown"):
+            owner, recursive, paths = chown_targets(cmd)
+            moved = any(c.start < cmd.start for c in script.cd_commands)
+            for word in paths:
+                if word.value is None:
+                    continue
+                target = _resolve(word.value, None if moved else workdir)
+                if target is None:
+                    continue
+                for copied in copies:
+                    key = id(copied.instruction)
+                    if key in reported or not _overlaps(target, copied.path, recursive):
+                        continue
+                    reported.add(key)
+                    hint = f"--chown={owner}" if owner else "--chown"
+                    yield Violation(
+                        copied.instruction.keyword_span,
+                        f"`chown` on line {cmd.span.start_line} rewrites the files copied here "
+                        f"into a second layer: use `{copied.instruction.keyword.upper()} {hint}`",
+                    )

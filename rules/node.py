@@ -1,0 +1,136 @@
+"""Node package-manager rules: npm pinning (hadolint DL3016) and the yarn cache (DL3060)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.finding import Severity, Violation
+from dflint.plugin import Context, Rule
+from dflint.shell.packages import NodeCommand, parse_node
+
+from ._pkgmgr import command_span, lands_in_image, mount_covers, package_commands, removes, run_scripts
+
+YARN_CACHES = ("/usr/local/share/.cache/yarn", "/root/.cache/yarn")
+_YARN_CACHE_SUFFIXES = (".cache/yarn", ".yarn/cache", ".yarn/berry/cache")
+_NOT_AN_INSTALL = frozenset({"--version", "-v", "--help", "-h"})
+
+
+class NpmPinVersions(Rule):
+    """## What it does
+    Checks that every package given to `npm install` (or its aliases `i`, `add`, `in`...)
+    has a version (`express@4.19.2`, `@types/node@20.12.7`). Local paths and tarballs pass; a
+    git URL or a GitHub shorthand needs a `#ref`. A bare `npm install` or `npm ci` installs
+    what the lock file says and passes.
+
+    Two differences with hadolint, where it is wrong:
+    - `npm i express` and `npm add express` are installs too; hadolint only reads `install`.
+    - `npm install expressjs/express#v4.19.2` is pinned by its ref (hadolint wants an `@`),
+      and `npm install -g npm@latest` is not pinned: `latest` is a moving tag.
+
+    ## Why is this bad?
+    An unpinned package installs the newest release on the day of the build; a rebuild of the
+    same Dockerfile can pull a breaking release.
+
+    ## Example
+    ```dockerfile
+    FROM node:20
+    RUN npm install -g pnpm
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM node:20
+    RUN npm install -g pnpm@9.1.0
+    ```
+
+    ## References
+    - hadolint DL3016
+    """
+
+    code = "DL3016"
+    name = "npm-pin-versions"
+    severity = Severity.WARNING
+    summary = "Pin versions in npm: `npm install <package>@<version>`"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            for npm in package_commands(item.script, parse_node):
+                if npm.tool != "npm" or not npm.is_install:
+                    continue
+                for package in npm.packages:
+                    if package.pinned or package.kind not in ("name", "url"):
+                        continue
+                    text = package.word.value or package.name
+                    hint = f"`{text}#<ref>`" if package.kind == "url" else f"`{package.name}@<version>`"
+                    yield Violation(
+                        package.word.span,
+                        f"Pin versions in npm: `{text}` has no version (use {hint})",
+                    )
+
+
+def _yarn_installs(cmd: NodeCommand) -> bool:
+    """``yarn``, ``yarn install``, ``yarn add``, ``yarn global add``: all of them fill the cache
+    (hadolint only sees ``yarn install``; a bare ``yarn`` is the same command)."""
+    if cmd.subcommand is None:
+        return not cmd.has_option(*_NOT_AN_INSTALL)
+    return cmd.subcommand in ("install", "add")
+
+
+class YarnCacheNotCleaned(Rule):
+    """## What it does
+    Checks that a RUN that installs with yarn (`yarn`, `yarn install`, `yarn add`,
+    `yarn global add`) runs `yarn cache clean` after it. Exempt: a cache or tmpfs mount on
+    the yarn cache (`/usr/local/share/.cache/yarn`, `~/.cache/yarn`, `.yarn/cache`).
+
+    Only stages whose layers reach an image are checked: the last stage and any stage a later
+    `FROM` builds on; `ONBUILD RUN` always. A bare `yarn` installs exactly like
+    `yarn install`; hadolint misses it.
+
+    ## Why is this bad?
+    yarn keeps a copy of every downloaded package in its global cache; in an image that copy
+    is never used again and often doubles the size of `node_modules`.
+
+    ## Example
+    ```dockerfile
+    FROM node:20
+    RUN yarn install --frozen-lockfile
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM node:20
+    RUN yarn install --frozen-lockfile && yarn cache clean
+    ```
+
+    ## References
+    - hadolint DL3060
+    """
+
+    code = "DL3060"
+    name = "yarn-cache-not-cleaned"
+    severity = Severity.INFO
+    summary = "`yarn cache clean` missing after `yarn install`"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            yarns = [c for c in package_commands(item.script, parse_node) if c.tool == "yarn"]
+            installs = [c for c in yarns if _yarn_installs(c)]
+            if not installs:
+                continue
+            if mount_covers(item.run, *YARN_CACHES, suffixes=_YARN_CACHE_SUFFIXES):
+                continue
+            if not lands_in_image(ctx, item):
+                continue
+            for cmd in installs:
+                start = cmd.command.start
+                cleaned = any(
+                    c.subcommand == "cache" and c.operands[:1] and c.operands[0].value == "clean"
+                    and c.command.start > start
+                    for c in yarns
+                )
+                if cleaned or removes(item.script, cmd.command, *YARN_CACHES):
+                    continue
+                yield Violation(
+                    command_span(cmd.command),
+                    "`yarn cache clean` missing after `yarn install`: the yarn cache stays in the layer",
+                )

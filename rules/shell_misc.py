@@ -1,0 +1,464 @@
+"""hadolint's remaining command-level shell rules: DL3001, DL3004, DL3046, DL3047, DL4001,
+DL4005, DL4006.
+
+Each one looks at the simple commands the shell analysis found (``ctx.shell``), so commands
+inside ``&&`` lists, pipelines, subshells and ``$(...)`` count, wrappers such as ``sudo`` or
+``env`` are seen through, and a RUN whose SHELL is not POSIX (PowerShell, cmd) is left alone.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dflint.finding import FixSafety, Severity, Violation
+from dflint.plugin import Context, Rule
+from dflint.shell import ShellWord, SimpleCommand
+from dflint.shell.packages import parse_options
+
+from ._pkgmgr import RunScript, insert_after, run_scripts
+
+
+def _option_set(text: str) -> frozenset[str]:
+    """Option names written as one blank-separated string (long tables stay readable)."""
+    return frozenset(text.split())
+
+
+# -- DL3001 ----------------------------------------------------------------------------------
+
+_POINTLESS = ("free", "kill", "mount", "ps", "service", "shutdown", "ssh", "top", "vim")
+
+
+class PointlessCommand(Rule):
+    """## What it does
+    Reports commands that make no sense while an image is being built: `ssh`, `vim`, `top`,
+    `ps`, `free`, `kill`, `mount`, `service` and `shutdown`.
+
+    ## Why is this bad?
+    A build step has no terminal, no user to talk to and no services running: interactive
+    programs hang or fail, `service x start` starts something that dies with the step, and
+    `mount`/`shutdown` need privileges a build does not have. Their presence usually means a
+    recipe was copied from a VM set-up.
+
+    Only commands that run are reported: `apt-get install vim` installs an editor (that is
+    fine), `command -v ps` only looks one up.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN service nginx start
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    CMD ["nginx", "-g", "daemon off;"]
+    ```
+
+    ## Options
+    - `commands`: the command names to report (default: hadolint's list).
+
+    ## References
+    - hadolint DL3001
+    """
+
+    code = "DL3001"
+    name = "pointless-command"
+    severity = Severity.INFO
+    summary = "Commands such as ssh, vim, service or ps make no sense in a container build"
+
+    @dataclass(frozen=True)
+    class Options:
+        commands: tuple[str, ...] = _POINTLESS
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        wanted = frozenset(getattr(ctx.options, "commands", _POINTLESS))
+        for item in run_scripts(ctx):
+            for cmd in item.script.commands:
+                if cmd.basename in wanted and cmd.name_word is not None:
+                    yield Violation(
+                        cmd.name_word.span,
+                        f"`{cmd.basename}` makes no sense in a container build",
+                    )
+
+
+# -- DL3004 ----------------------------------------------------------------------------------
+
+
+def _sudo_words(cmd: SimpleCommand) -> list[ShellWord]:
+    """The ``sudo`` words of a command: as a wrapper (``sudo apt-get``) or as the program."""
+    found = [w.words[0] for w in cmd.wrappers if w.name == "sudo" and w.words]
+    if cmd.basename == "sudo" and cmd.name_word is not None:
+        found.append(cmd.name_word)
+    return found
+
+
+class UseOfSudo(Rule):
+    """## What it does
+    Reports `sudo` in a RUN.
+
+    ## Why is this bad?
+    Build steps already run as the current `USER`; switching users belongs to `USER`. `sudo`
+    needs a TTY and a sudoers entry, behaves unpredictably around signals and environment, and
+    leaves a setuid binary in the image. At run time, use `gosu` or `su-exec` to drop privileges.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    USER app
+    RUN sudo apt-get update
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update
+    USER app
+    ```
+
+    ## References
+    - hadolint DL3004
+    """
+
+    code = "DL3004"
+    name = "use-of-sudo"
+    severity = Severity.ERROR
+    summary = "Do not use sudo; use USER (or gosu at run time)"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            for cmd in item.script.commands:
+                for word in _sudo_words(cmd):
+                    yield Violation(word.span, "Do not use sudo: set USER, or use gosu/su-exec at run time")
+
+
+# -- DL3046 ----------------------------------------------------------------------------------
+
+_USERADD_VALUES = _option_set(
+    "-b -c -d -e -f -g -G -k -K -p -R -P -s -u -Z --base-dir --comment --home-dir --expiredate "
+    "--inactive --gid --groups --skel --key --password --root --prefix --shell --uid "
+    "--selinux-user --selinux-range"
+)
+
+
+class UseraddWithoutNoLogInit(Rule):
+    """## What it does
+    Reports `useradd` with a large UID (six digits or more) and without `-l`/`--no-log-init`.
+
+    ## Why is this bad?
+    `useradd` writes the new user's record into `/var/log/lastlog` and `/var/log/faillog` at
+    an offset proportional to the UID. The files are sparse on disk, but image layers are not:
+    a UID of 1000000 adds hundreds of megabytes of zeros to the layer.
+
+    A UID held in a variable (`-u $UID`) cannot be judged and is not reported.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN useradd -u 1000000 app
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    RUN useradd -l -u 1000000 app
+    ```
+
+    ## Fix safety
+    Safe: ` -l` is inserted after `useradd`. It only skips the lastlog/faillog records of the
+    new user, and those records would be all zeros (the user never logged in).
+
+    ## References
+    - hadolint DL3046
+    """
+
+    code = "DL3046"
+    name = "useradd-without-no-log-init"
+    severity = Severity.WARNING
+    summary = "useradd with a high UID needs -l (--no-log-init) to avoid a huge layer"
+    fix_safety = FixSafety.SAFE
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            for cmd in item.script.commands_named("useradd"):
+                options, _ = parse_options(cmd.args, _USERADD_VALUES)
+                if any(o.name in ("-l", "--no-log-init") for o in options):
+                    continue
+                for opt in options:
+                    if opt.name not in ("-u", "--uid") or opt.value is None:
+                        continue
+                    uid = opt.value
+                    word = opt.value_word or opt.word
+                    if "$" in uid or word.value is None or not uid.isdigit() or len(uid) <= 5:
+                        continue
+                    fix = None
+                    if cmd.name_word is not None:
+                        fix = insert_after(item, cmd.name_word, " -l", "Add -l (--no-log-init)")
+                    yield Violation(
+                        word.span,
+                        f"useradd with UID {uid} and without -l/--no-log-init writes a huge "
+                        "lastlog/faillog into the layer",
+                        fix,
+                    )
+
+
+# -- DL3047 ----------------------------------------------------------------------------------
+
+WGET_VALUES = _option_set(
+    "-O -o -a -e -i -B -t -T -w -Q -P -U -l -A -R -D -I -X -n --output-document --output-file "
+    "--append-output --execute --input-file --base --tries --timeout --wait --quota "
+    "--directory-prefix --user-agent --level --accept --reject --domains --include-directories "
+    "--exclude-directories --header --user --password --post-data --post-file --bind-address "
+    "--progress --load-cookies --save-cookies --referer --ca-certificate --certificate "
+    "--private-key --method --body-data --body-file --http-user --http-password"
+)
+_WGET_QUIET = frozenset({"-q", "--quiet", "--progress", "-o", "--output-file", "-a",
+                         "--append-output", "--no-verbose"})
+
+
+def wget_is_quiet(cmd: SimpleCommand) -> bool:
+    """Whether a wget command sets its progress output (quiet, no-verbose, a log file...)."""
+    options, _ = parse_options(cmd.args, WGET_VALUES)
+    for opt in options:
+        if opt.name in _WGET_QUIET:
+            return True
+        if opt.name == "-n" and (opt.value or "").startswith("v"):  # -nv: --no-verbose
+            return True
+    return False
+
+
+class WgetWithoutProgress(Rule):
+    """## What it does
+    Reports `wget` without any setting of its progress output: `--progress=...`, `-q`,
+    `-nv`/`--no-verbose`, `-o`/`--output-file` or `-a`/`--append-output`.
+
+    ## Why is this bad?
+    Without a terminal, wget falls back to printing a dot line for every few kilobytes: a large
+    download floods the build log with thousands of lines.
+
+    Short options are read as wget reads them, so `-qO-` counts as quiet and the value of
+    `-O` is never taken for an option.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN wget https://example.com/big.tar.gz
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    RUN wget --progress=dot:giga https://example.com/big.tar.gz
+    ```
+
+    ## References
+    - hadolint DL3047
+    """
+
+    code = "DL3047"
+    name = "wget-without-progress"
+    severity = Severity.INFO
+    summary = "wget without --progress (or -q/-nv) floods the build log"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            for cmd in item.script.commands_named("wget"):
+                if cmd.name_word is None or wget_is_quiet(cmd):
+                    continue
+                yield Violation(
+                    cmd.name_word.span,
+                    "Use wget --progress=dot:giga (or -q/-nv) to avoid a flood of progress lines",
+                )
+
+
+# -- DL4001 ----------------------------------------------------------------------------------
+
+
+class WgetAndCurl(Rule):
+    """## What it does
+    Reports the RUNs of a stage that use `curl` or `wget` when the stage uses both.
+
+    ## Why is this bad?
+    Two download tools do the same job; keeping both in the image adds size and attack
+    surface, and their different defaults (redirects, retries, error exit codes) make the
+    build harder to reason about. Pick one.
+
+    Each stage is judged on its own (a builder stage may use wget while the final one uses
+    curl). `ONBUILD RUN` triggers are judged together, apart from the stage's own RUNs, since
+    they run in another build. `command -v curl` only looks a tool up and does not count.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN curl -fsSLO https://example.com/a.tar.gz
+    RUN wget -q https://example.com/b.tar.gz
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    RUN curl -fsSLO https://example.com/a.tar.gz \\
+        && curl -fsSLO https://example.com/b.tar.gz
+    ```
+
+    ## References
+    - hadolint DL4001
+    """
+
+    code = "DL4001"
+    name = "wget-and-curl"
+    severity = Severity.WARNING
+    summary = "Either use wget or curl, but not both"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        groups: dict[tuple[int | None, bool], list[tuple[RunScript, list[SimpleCommand]]]] = {}
+        for item in run_scripts(ctx):
+            tools = item.script.commands_named("curl", "wget")
+            if not tools:
+                continue
+            stage = ctx.model.stage_of(item.owner)
+            key = (stage.index if stage is not None else None, item.onbuild)
+            groups.setdefault(key, []).append((item, tools))
+        for runs in groups.values():
+            used = {c.basename for _, tools in runs for c in tools}
+            if used != {"curl", "wget"}:
+                continue
+            for _, tools in runs:
+                first = tools[0]
+                if first.name_word is None:
+                    continue
+                other = "wget" if first.basename == "curl" else "curl"
+                yield Violation(
+                    first.name_word.span,
+                    f"Either use wget or curl, but not both: this stage also uses `{other}`",
+                )
+
+
+# -- DL4005 ----------------------------------------------------------------------------------
+
+_LN_VALUES = frozenset({"-S", "--suffix", "-t", "--target-directory"})
+_SH_PATHS = frozenset({"/bin/sh", "/usr/bin/sh"})
+_BIN_DIRS = frozenset({"/bin", "/usr/bin"})
+
+
+def _norm(path: str) -> str:
+    return posixpath.normpath(path) if path.startswith("/") else path
+
+
+def relinked_sh(cmd: SimpleCommand) -> ShellWord | None:
+    """The word naming ``/bin/sh`` as the link an ``ln`` creates (not as its target)."""
+    options, operands = parse_options(cmd.args, _LN_VALUES)
+    target_dir = next((o.value for o in options if o.name in ("-t", "--target-directory")), None)
+    if target_dir is not None:
+        if _norm(target_dir) in _BIN_DIRS:
+            for word in operands:
+                if word.value is not None and posixpath.basename(word.value) == "sh":
+                    return word
+        return None
+    if len(operands) < 2:
+        return None
+    last = operands[-1]
+    if last.value is not None and _norm(last.value) in _SH_PATHS:
+        return last
+    return None
+
+
+class RelinkBinSh(Rule):
+    """## What it does
+    Reports `ln` commands that replace `/bin/sh` (`ln -sf /bin/bash /bin/sh`).
+
+    ## Why is this bad?
+    Every package script and every later `RUN` of the image then runs under another shell
+    than the distribution tested it with. To run your own steps under bash, say so with
+    `SHELL ["/bin/bash", "-c"]`, which changes nothing else.
+
+    Unlike hadolint, only a link *named* `/bin/sh` (or `/usr/bin/sh`) is reported:
+    `ln -s /bin/sh /usr/local/bin/sh` makes a link that points to the shell and leaves it alone.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN ln -sf /bin/bash /bin/sh
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    SHELL ["/bin/bash", "-c"]
+    ```
+
+    ## References
+    - hadolint DL4005
+    """
+
+    code = "DL4005"
+    name = "relink-bin-sh"
+    severity = Severity.WARNING
+    summary = "Use SHELL to change the default shell, not a new /bin/sh link"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            for cmd in item.script.commands_named("ln"):
+                word = relinked_sh(cmd)
+                if word is not None:
+                    yield Violation(word.span, "Use SHELL to change the default shell, not `ln` over /bin/sh")
+
+
+# -- DL4006 ----------------------------------------------------------------------------------
+
+
+class PipeWithoutPipefail(Rule):
+    """## What it does
+    Reports a RUN with a pipeline (`a | b`) whose shell does not have `pipefail` on when the
+    pipeline runs.
+
+    ## Why is this bad?
+    A pipeline's exit status is the last command's: in `curl -fsSL $URL | tar -xz`, a failed
+    download is hidden as long as `tar` exits 0, and the build goes on with a broken layer.
+
+    `pipefail` counts when the SHELL in effect passes it (`SHELL ["/bin/bash", "-o",
+    "pipefail", "-c"]`, inherited from a stage the current one is built `FROM`, as BuildKit
+    does), when an exec-form RUN passes it (`["bash", "-o", "pipefail", "-c", "..."]`), or when
+    the script itself runs `set -o pipefail` (or `set -euo pipefail`) earlier in the same shell.
+    hadolint forgets the SHELL at every FROM, even `FROM base` of a stage that set it, and
+    ignores `set -o pipefail` in the script: both are reported there and not here.
+
+    ## Example
+    ```dockerfile
+    FROM debian:12
+    RUN curl -fsSL https://example.com/app.tar.gz | tar -xz
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM debian:12
+    SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+    RUN curl -fsSL https://example.com/app.tar.gz | tar -xz
+    ```
+    On Alpine, where bash is not installed, use `/bin/ash` (busybox supports `pipefail`).
+
+    ## References
+    - hadolint DL4006
+    """
+
+    code = "DL4006"
+    name = "pipe-without-pipefail"
+    severity = Severity.WARNING
+    summary = "Set SHELL with -o pipefail before a RUN that uses a pipe"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for item in run_scripts(ctx):
+            if item.onbuild:
+                continue  # the shell of the child build is unknown here
+            shell = tuple(item.run.value) if item.run.form == "exec" else None
+            for pipeline in item.script.pipelines:
+                if item.script.has_pipefail(pipeline, shell=shell):
+                    continue
+                where = pipeline.operators[0].span if pipeline.operators else pipeline.span
+                yield Violation(
+                    where,
+                    "Set the SHELL option -o pipefail before RUN with a pipe in it "
+                    '(SHELL ["/bin/bash", "-o", "pipefail", "-c"]; /bin/ash on Alpine)',
+                )
+                break

@@ -1,0 +1,307 @@
+"""yum, dnf and microdnf rules (hadolint DL3030, DL3032, DL3033, DL3038, DL3040, DL3041).
+
+The yum and dnf families share one reading of the command line
+(:func:`dflint.shell.packages.parse_yum`); the rules differ only in which programs they watch
+and which cache directories count as cleaned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dflint.finding import Severity, Violation
+from dflint.plugin import Context, Rule
+from dflint.shell.packages import YumCommand, parse_yum
+
+from ._pkgmgr import RunScript, command_span, mount_covers, package_commands, removes, run_scripts
+
+YUM = frozenset({"yum"})
+DNF = frozenset({"dnf", "dnf5", "microdnf"})
+#: Subcommands that ask "Is this ok [y/N]" without -y.
+_PROMPTING = frozenset({"install", "groupinstall", "localinstall", "group install", "module install"})
+#: Subcommands whose package operands are versioned packages (groups and files are not).
+_PINNABLE = frozenset({"install", "module install"})
+#: Subcommands that download packages into the cache (hadolint's DL3040 list, plus yum's).
+_YUM_FILLS_CACHE = frozenset({"install", "groupinstall", "localinstall", "group install", "module install"})
+_DNF_FILLS_CACHE = _YUM_FILLS_CACHE | {
+    "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei",
+}
+YUM_CACHES = ("/var/cache/yum",)
+DNF_CACHES = ("/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum")
+
+
+def _invocations(item: RunScript, tools: frozenset[str]) -> list[YumCommand]:
+    return [c for c in package_commands(item.script, parse_yum) if c.tool in tools]
+
+
+def _missing_yes(ctx: Context, tools: frozenset[str]) -> Iterator[Violation]:
+    for item in run_scripts(ctx):
+        for cmd in _invocations(item, tools):
+            if cmd.subcommand in _PROMPTING and not cmd.assume_yes:
+                yield Violation(
+                    command_span(cmd.command),
+                    f"Use the -y switch to avoid manual input: `{cmd.tool} {cmd.subcommand} -y ...`",
+                )
+
+
+def _missing_clean(
+    ctx: Context,
+    tools: frozenset[str],
+    fills: frozenset[str],
+    caches: tuple[str, ...],
+    suffixes: tuple[str, ...],
+) -> Iterator[Violation]:
+    """An install that fills the cache with no later `clean all` (by any yum/dnf tool, they
+    share the rpm database but each cleans its own cache, so any of them is accepted), no
+    later ``rm`` of the cache and no cache/tmpfs mount over it."""
+    for item in run_scripts(ctx):
+        if mount_covers(item.run, *caches, suffixes=suffixes):
+            continue
+        every = package_commands(item.script, parse_yum)
+        for cmd in every:
+            if cmd.tool not in tools or cmd.subcommand not in fills:
+                continue
+            cleaned = any(o.is_clean_all and o.command.start > cmd.command.start for o in every)
+            if cleaned or removes(item.script, cmd.command, *caches):
+                continue
+            yield Violation(
+                command_span(cmd.command),
+                f"`{cmd.tool} clean all` missing after `{cmd.tool} {cmd.subcommand}`: the package "
+                "cache stays in the layer",
+            )
+
+
+def _unpinned(ctx: Context, tools: frozenset[str]) -> Iterator[Violation]:
+    for item in run_scripts(ctx):
+        for cmd in _invocations(item, tools):
+            if cmd.subcommand not in _PINNABLE:
+                continue
+            for package in cmd.unpinned:
+                text = package.word.value or package.name
+                if cmd.subcommand == "module install":
+                    hint = f"`{text}:<stream>`"
+                else:
+                    hint = f"`{text}-<version>`"
+                yield Violation(
+                    package.word.span,
+                    f"Specify version with `{cmd.tool} install -y <package>-<version>`: `{text}` "
+                    f"has no version (use {hint})",
+                )
+
+
+class YumMissingYes(Rule):
+    """## What it does
+    Checks that `yum install`, `groupinstall`, `localinstall` (and `group install`/`module
+    install`) are given `-y` or `--assumeyes`.
+
+    ## Why is this bad?
+    yum asks "Is this ok [y/N]" and a build has nobody to answer; the install aborts.
+
+    ## Example
+    ```dockerfile
+    FROM centos:7
+    RUN yum install httpd-2.4.6 && yum clean all
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM centos:7
+    RUN yum install -y httpd-2.4.6 && yum clean all
+    ```
+
+    ## References
+    - hadolint DL3030
+    """
+
+    code = "DL3030"
+    name = "yum-missing-yes"
+    severity = Severity.WARNING
+    summary = "Use the -y switch to avoid manual input: `yum install -y <package>`"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        yield from _missing_yes(ctx, YUM)
+
+
+class YumCleanAllMissing(Rule):
+    """## What it does
+    Checks that a RUN with `yum install` also runs `yum clean all` (or deletes
+    `/var/cache/yum`) after it.
+
+    ## Why is this bad?
+    yum keeps downloaded packages and metadata in `/var/cache/yum`; left in the layer they
+    add tens or hundreds of megabytes to the image.
+
+    hadolint accepts any later yum command with a `clean` or `all` argument and any `rm -rf`:
+    `yum install -y httpd-2.4.6 && yum clean metadata` and `... && rm -rf /tmp/build` both
+    pass there although the package cache stays. Here only `clean all`, an `rm` of
+    `/var/cache/yum` (or a parent), or a cache/tmpfs mount on `/var/cache/yum` count, and only
+    after the install.
+
+    ## Example
+    ```dockerfile
+    FROM centos:7
+    RUN yum install -y httpd-2.4.6
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM centos:7
+    RUN yum install -y httpd-2.4.6 && yum clean all
+    ```
+
+    ## References
+    - hadolint DL3032
+    """
+
+    code = "DL3032"
+    name = "yum-clean-all-missing"
+    severity = Severity.WARNING
+    summary = "`yum clean all` missing after yum command"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        yield from _missing_clean(ctx, YUM, _YUM_FILLS_CACHE, YUM_CACHES, ())
+
+
+class YumPinVersions(Rule):
+    """## What it does
+    Checks that every package given to `yum install` has a version (`httpd-2.4.6`,
+    `foo-1:2.0-1.el7.x86_64`), is an `.rpm` file or URL, and that `yum module install`
+    names a stream (`nodejs:18`).
+
+    A name is split at `-`; it is pinned when a part after the first one starts with a digit
+    and all following parts look like version text. Groups (`@core`, `groupinstall`) have no
+    version, and a package held in a variable cannot be judged; neither is reported.
+
+    ## Why is this bad?
+    An unpinned package installs whatever the repository holds on the day of the build.
+
+    ## Example
+    ```dockerfile
+    FROM centos:7
+    RUN yum install -y httpd && yum clean all
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM centos:7
+    RUN yum install -y httpd-2.4.6 && yum clean all
+    ```
+
+    ## References
+    - hadolint DL3033
+    """
+
+    code = "DL3033"
+    name = "yum-pin-versions"
+    severity = Severity.WARNING
+    summary = "Specify version with `yum install -y <package>-<version>`"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        yield from _unpinned(ctx, YUM)
+
+
+class DnfMissingYes(Rule):
+    """## What it does
+    Checks that `dnf`/`microdnf` `install`, `groupinstall`, `localinstall`, `group install`
+    and `module install` are given `-y` or `--assumeyes`.
+
+    ## Why is this bad?
+    dnf asks for confirmation and a build has nobody to answer; the install aborts.
+
+    ## Example
+    ```dockerfile
+    FROM fedora:40
+    RUN dnf install jq-1.7.1 && dnf clean all
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM fedora:40
+    RUN dnf install -y jq-1.7.1 && dnf clean all
+    ```
+
+    ## References
+    - hadolint DL3038
+    """
+
+    code = "DL3038"
+    name = "dnf-missing-yes"
+    severity = Severity.WARNING
+    summary = "Use the -y switch to avoid manual input: `dnf install -y <package>`"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        yield from _missing_yes(ctx, DNF)
+
+
+class DnfCleanAllMissing(Rule):
+    """## What it does
+    Checks that a RUN with `dnf`/`microdnf` `install`, `upgrade`, `reinstall` (and their
+    short forms) also runs `clean all` after it, or deletes the cache directory
+    (`/var/cache/dnf`, dnf5's `/var/cache/libdnf5`).
+
+    Exempt: a cache or tmpfs mount on one of those directories (or on a user's
+    `.cache/libdnf5`). hadolint only knows dnf5's `/var/cache/libdnf5`, so
+    `dnf install -y jq-1.7.1 && rm -rf /var/cache/dnf` (dnf 4, Fedora ≤ 40, RHEL 8/9) is
+    reported there and accepted here; a `clean metadata` is not a `clean all` in either.
+
+    ## Why is this bad?
+    Downloaded packages and repository metadata stay in the layer and bloat the image.
+
+    ## Example
+    ```dockerfile
+    FROM fedora:40
+    RUN dnf install -y jq-1.7.1
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM fedora:40
+    RUN dnf install -y jq-1.7.1 && dnf clean all
+    ```
+
+    ## References
+    - hadolint DL3040
+    """
+
+    code = "DL3040"
+    name = "dnf-clean-all-missing"
+    severity = Severity.WARNING
+    summary = "`dnf clean all` missing after dnf command"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        yield from _missing_clean(ctx, DNF, _DNF_FILLS_CACHE, DNF_CACHES, (".cache/libdnf5", ".cache/dnf"))
+
+
+class DnfPinVersions(Rule):
+    """## What it does
+    Checks that every package given to `dnf`/`microdnf install` has a version
+    (`jq-1.7.1`), is an `.rpm` file or URL, and that `dnf module install` names a stream
+    (`nodejs:20`). Groups (`@core`, `dnf group install`) are not packages and are skipped, and
+    so is a package held in a variable.
+
+    ## Why is this bad?
+    An unpinned package installs whatever the repository holds on the day of the build.
+
+    ## Example
+    ```dockerfile
+    FROM fedora:40
+    RUN dnf install -y jq && dnf clean all
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM fedora:40
+    RUN dnf install -y jq-1.7.1 && dnf clean all
+    ```
+
+    ## References
+    - hadolint DL3041
+    """
+
+    code = "DL3041"
+    name = "dnf-pin-versions"
+    severity = Severity.WARNING
+    summary = "Specify version with `dnf install -y <package>-<version>`"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        yield from _unpinned(ctx, DNF)

@@ -1,0 +1,121 @@
+"""DF001's unsafe fix end to end: the engine lists the build context into ``context_files``.
+
+The YAML fixtures give ``context_files`` by hand; these tests check the engine's part (which
+files it lists, that it lists nothing for a Dockerfile that is not on disk) and the fix on a
+real folder, as ``dflint --fix --unsafe-fixes`` would apply it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dflint_rules.df001_cache_busting_copy import CacheBustingCopyOrder
+from rule_harness import registry
+
+from dflint.engine import Linter, _context_files
+from dflint.finding import Finding, FixSafety
+from dflint.fix import fix_text
+
+SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seeds" / "000_flask"
+
+
+class _OnlyDF001:
+    failure_threshold = None
+    disable_ignore_pragma = False
+
+    def is_enabled(self, code: str, path: Path) -> bool:
+        return code == "DF001"
+
+    def severity_for(self, rule: object) -> object:
+        return getattr(rule, "severity", None)
+
+    def options_for(self, rule: type[CacheBustingCopyOrder]) -> object:
+        return rule.default_options()
+
+
+def _linter() -> Linter:
+    settings = _OnlyDF001()
+    return Linter(registry(), lambda _path: settings)
+
+
+def _df001(text: str, path: Path) -> list[Finding]:
+    outcome = _linter().lint_bytes(text.encode(), str(path), path)
+    return [f for f in outcome.findings if f.code == "DF001"]
+
+
+def test_context_files_lists_two_levels_and_skips_noise(tmp_path: Path) -> None:
+    for name in ("Dockerfile", "requirements.txt", "a/b/c.txt", "a/b/c/too-deep.txt", "a/x.py",
+                 ".git/HEAD", "node_modules/m/package.json", "env/pyvenv.cfg", "env/lib/x.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert _context_files(tmp_path) == ("Dockerfile", "requirements.txt", "a/x.py", "a/b/c.txt")
+
+
+def test_context_files_is_bounded(tmp_path: Path) -> None:
+    for index in range(30):
+        (tmp_path / f"f{index:02}.txt").write_text("x")
+    assert _context_files(tmp_path, limit=10) == tuple(f"f{i:02}.txt" for i in range(10))
+    assert _context_files(tmp_path / "missing") == ()
+
+
+def test_seed_on_disk_gets_the_unsafe_reordering_fix() -> None:
+    path = SEED / "Dockerfile"
+    text = path.read_text(encoding="utf-8")
+    (finding,) = _df001(text, path)
+    assert finding.fix is not None and finding.fix.safety is FixSafety.UNSAFE
+    assert finding.fix.description == "Copy requirements.txt first and move this COPY after the install"
+    assert fix_text(text, lambda t: (_df001(t, path), False)).fixed == text  # safe fixes only
+    fixed = fix_text(text, lambda t: (_df001(t, path), False), unsafe=True).fixed
+    assert fixed.splitlines()[2:5] == [
+        "COPY requirements.txt ./", "RUN pip install -r requirements.txt", "COPY . ."]
+    assert _df001(fixed, path) == []
+
+
+def test_no_fix_when_the_dockerfile_is_not_on_disk(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    text = (SEED / "Dockerfile").read_text(encoding="utf-8")
+    (finding,) = _df001(text, tmp_path / "Dockerfile")  # stdin, unsaved buffer: context unknown
+    assert finding.fix is None
+
+
+def test_no_fix_when_the_manifest_is_not_in_the_context(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    text = (SEED / "Dockerfile").read_text(encoding="utf-8")
+    path.write_text(text)
+    (tmp_path / "app.py").write_text("print()\n")
+    (finding,) = _df001(text, path)
+    assert finding.fix is None
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    (finding,) = _df001(text, path)  # a new Linter: the listing is cached per linter and folder
+    assert finding.fix is not None
+
+
+def test_explicit_context_files_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM scratch\n")
+    options = CacheBustingCopyOrder.Options(context_files=("given.txt",))
+    assert _linter()._with_context_inputs(options, path) is options
+    filled = _linter()._with_context_inputs(CacheBustingCopyOrder.Options(), path)
+    assert filled == CacheBustingCopyOrder.Options(context_files=("Dockerfile",))
+
+
+def test_pip_manifests_are_read_like_pip_reads_its_options() -> None:
+    from dflint_rules._df001_reorder import Needs, is_inert, manifests_of
+
+    assert manifests_of(["pip", "install", "-qr", "req.txt"]) == Needs(("req.txt",))
+    both = Needs(("req.txt", "c.txt"))
+    assert manifests_of(["pip", "install", "-rreq.txt", "--constraint=c.txt"]) == both
+    only_r = Needs(("r.txt",))
+    assert manifests_of(["pip", "install", "--target", "/deps", "-r", "r.txt", "gunicorn"]) == only_r
+    assert manifests_of(["pip", "install", "-r", "r.txt", "git+https://x.org/a.git"]) == Needs(("r.txt",))
+    assert manifests_of(["pip", "install", "-r", "r.txt", "."]) is None
+    assert manifests_of(["pip", "install", "-r", "r.txt", "--find-links", "./wheels"]) is None
+    assert manifests_of(["pip", "install", "-r", "$REQS"]) is None
+    assert manifests_of(["poetry", "install"]) is None  # installs the root package: needs the source
+    assert manifests_of(["npm", "install", "left-pad"]) is None
+    assert is_inert(["pip", "install", "--upgrade", "pip", "setuptools"])
+    assert not is_inert(["pip", "install", "-r", "requirements.txt"])
+    assert is_inert(["apt-get", "install", "-y", "--no-install-recommends", "gcc"])
+    assert not is_inert(["apt-get", "install", "-y", "./tool.deb"])
+    assert is_inert(["rm", "-rf", "/var/lib/apt/lists/*"]) and not is_inert(["rm", "-rf", "build"])
+    assert is_inert(["npm", "install", "-g", "pnpm"]) and not is_inert(["npm", "run", "build"])

@@ -1,0 +1,265 @@
+"""Unit tests of the evaluator: context/.dockerignore, sizes against shipped data, baseline,
+git modes (--since, --history) and the CLI's JSON shape."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from dflint.parser import parse_text
+from dflint.simulate import DirContext, history, plan, simulate
+from dflint.simulate.cli import main
+from dflint.simulate.context import dockerignore_spec, git_blob_id
+from dflint.simulate.size import APT_LISTS_BYTES, SizeModel
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "simulate"
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+# -- context ------------------------------------------------------------------------------------
+def test_dockerignore_docker_semantics() -> None:
+    spec = dockerignore_spec("# c\n*\n!README.md\n/docs\n!docs/keep.md\n**/*.pyc\n./build/\n")
+    ignored = [
+        p
+        for p in ("a.txt", "README.md", "src/x.py", "docs/keep.md", "docs/a", "build/o", "z/y.pyc")
+        if spec.match_file(p)
+    ]
+    assert ignored == ["a.txt", "src/x.py", "docs/a", "build/o", "z/y.pyc"]
+
+
+def test_unanchored_pattern_matches_only_at_root() -> None:
+    spec = dockerignore_spec("*.log\n")
+    assert spec.match_file("x.log") and not spec.match_file("sub/x.log")
+
+
+def test_digest_ignores_mtime_but_not_mode(tmp_path: Path) -> None:
+    _write(tmp_path, {"a.sh": "echo\n"})
+    first = DirContext(tmp_path).files()["a.sh"]
+    os.utime(tmp_path / "a.sh", (1, 1))
+    assert DirContext(tmp_path).files()["a.sh"] == first
+    os.chmod(tmp_path / "a.sh", 0o755)
+    assert DirContext(tmp_path).files()["a.sh"].digest != first.digest
+    assert first.digest == "100644:" + git_blob_id(b"echo\n")
+
+
+def test_select_glob_and_directory(tmp_path: Path) -> None:
+    _write(tmp_path, {"src/a.py": "a", "src/b.txt": "b", "req.txt": "r", "req-dev.txt": "d"})
+    ctx = DirContext(tmp_path)
+    assert [e.path for e in ctx.select("src")] == ["src/a.py", "src/b.txt"]
+    assert [e.path for e in ctx.select("req*.txt")] == ["req-dev.txt", "req.txt"]
+    assert [e.path for e in ctx.select("./src/", ["*.txt"])] == ["src/a.py"]
+
+
+# -- sizes --------------------------------------------------------------------------------------
+def test_apt_closure_matches_data() -> None:
+    model = SizeModel()
+    packages = model.apt["packages"]
+    base = model.base_packages("debian:trixie-slim")
+    size, new, unknown = model.apt_closure(["curl"], recommends=False, have=base)
+    assert unknown == [] and "curl" in new and "libcurl4" in new
+    assert size == sum(packages[n][0] for n in new) * 1024
+    assert not set(new) & base
+    assert 1_000_000 < size < 20_000_000  # curl over minbase: a few MB, not the 35 MiB upper bound
+
+
+def test_apt_recommends_make_closure_bigger() -> None:
+    model = SizeModel()
+    base = model.base_packages("debian:trixie-slim")
+    small, _, _ = model.apt_closure(["python3-pip"], recommends=False, have=base)
+    big, _, _ = model.apt_closure(["python3-pip"], recommends=True, have=base)
+    assert big > small
+
+
+def test_apt_unknown_package_reported() -> None:
+    _size, _new, unknown = SizeModel().apt_closure(
+        ["no-such-package-xyz"], recommends=False, have=frozenset()
+    )
+    assert unknown == ["no-such-package-xyz"]
+
+
+def test_pip_closure_flask_from_table() -> None:
+    model = SizeModel()
+    table = model.pip["packages"]
+    size, wheels, unknown = model.pip_closure(["Flask"])
+    names = ["flask", "werkzeug", "jinja2", "markupsafe", "itsdangerous", "click", "blinker"]
+    assert unknown == []
+    assert size == sum(table[n]["installed_bytes"] for n in names)
+    assert wheels == sum(table[n]["wheel_bytes"] for n in names)
+
+
+def test_base_image_exact_family_unknown() -> None:
+    model = SizeModel()
+    exact = model.base_image("python:3.12-slim", False)
+    assert (exact.size_bytes, exact.confidence) == (119_200_000, "data")
+    family = model.base_image("python:3.9-slim", False)
+    assert (family.size_bytes, family.confidence) == (119_200_000, "heuristic")
+    assert model.base_image("nginx:1.27", False).confidence == "unknown"
+    assert model.base_image("nginx:1.27", False).size_bytes is None
+    assert model.base_image("example.com/own/image:1", False).size_bytes is None
+    assert model.base_image("scratch", True).size_bytes == 0
+
+
+def _layers(
+    text: str, tmp_path: Path, files: dict[str, str] | None = None
+) -> list[tuple[int, int | None, str]]:
+    _write(tmp_path, files or {})
+    _g, stages = plan(parse_text(text), DirContext(tmp_path))
+    return [(x.line, x.size_bytes, x.confidence) for x in stages[-1].layers]
+
+
+def test_apt_lists_cleanup_modelled(tmp_path: Path) -> None:
+    kept = _layers(
+        "FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n",
+        tmp_path,
+    )
+    cleaned = _layers(
+        "FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl"
+        " && rm -rf /var/lib/apt/lists/*\n",
+        tmp_path,
+    )
+    assert kept[1][1] is not None and cleaned[1][1] is not None
+    assert kept[1][1] - cleaned[1][1] == APT_LISTS_BYTES
+
+
+def test_pip_cache_and_requirements(tmp_path: Path) -> None:
+    files = {"requirements.txt": "requests==2.34.2  # pinned\n"}
+    text = "FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install {} -r requirements.txt\n"
+    table = SizeModel().pip["packages"]
+    installed = sum(
+        table[n]["installed_bytes"] for n in ("requests", "certifi", "charset-normalizer", "idna", "urllib3")
+    )
+    wheels = sum(
+        table[n]["wheel_bytes"] for n in ("requests", "certifi", "charset-normalizer", "idna", "urllib3")
+    )
+    assert _layers(text.format("--no-cache-dir"), tmp_path, files)[2][1:] == (installed, "data")
+    assert _layers(text.format(""), tmp_path, files)[2][1] == installed + wheels
+
+
+def test_copy_measured_and_from_stage(tmp_path: Path) -> None:
+    files = {"app/a.bin": "x" * 1000, "app/b.bin": "y" * 500, "other": "z"}
+    text = "FROM alpine:3.22 AS b\nCOPY app /src/app\nRUN make\nFROM scratch\nCOPY --from=b /src/app /app\n"
+    rows = _layers(text, tmp_path, files)
+    assert rows == [(4, 0, "measured"), (5, 1500, "measured")]
+
+
+def test_later_removal_still_counts(tmp_path: Path) -> None:
+    rows = _layers("FROM alpine:3.22\nCOPY big /big\nRUN rm -f /big\n", tmp_path, {"big": "b" * 4096})
+    assert rows[1][1] == 4096 and rows[2][1] == 0
+
+
+def test_remote_add_is_volatile_unless_pinned(tmp_path: Path) -> None:
+    _g, stages = plan(
+        parse_text(
+            "FROM alpine:3.22\nADD https://example.com/a.tgz /a\n"
+            "ADD --checksum=sha256:" + "0" * 64 + " https://example.com/b.tgz /b\n"
+            "ADD https://github.com/o/r.git#v1 /r\n"
+            "ADD https://github.com/o/r.git#" + "a" * 40 + " /s\n"
+        ),
+        DirContext(tmp_path),
+    )
+    assert [x.volatile is not None for x in stages[0].layers[1:]] == [True, False, True, False]
+
+
+# -- CLI, baseline, git -------------------------------------------------------------------------
+def test_cli_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    ctx = FIX / "multistage" / "context"
+    assert main([str(ctx), "--changed", str(ctx / "src" / "main.go"), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) >= {"target", "stages", "total_size_bytes", "confidence"}
+    assert [(s["name"], s["built"]) for s in data["stages"]] == [
+        ("builder", True),
+        ("assets", True),
+        (None, True),
+    ]
+    layer = data["stages"][0]["layers"][5]
+    assert {k: layer[k] for k in ("line", "cache", "confidence")} == {
+        "line": 6,
+        "cache": "miss",
+        "confidence": "unknown",
+    }
+    assert set(layer) >= {"line", "instruction", "cache", "reason", "size_bytes", "confidence"}
+
+
+def test_cli_tty_and_errors(tmp_path: Path) -> None:
+    ctx = FIX / "seed_000_flask" / "context"
+    out = tmp_path / "out.txt"
+    assert main([str(ctx), "--changed", str(ctx / "app.py"), "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "First miss in stage 0: line 3 - file changed: app.py" in text
+    assert "Win: stage 0: moving `COPY . .` (line 3)" in text
+    assert main([str(ctx), "--target", "nope"]) == 2
+    assert main([str(tmp_path / "missing")]) == 2
+
+
+def test_record_and_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ctx = tmp_path / "ctx"
+    shutil.copytree(FIX / "seed_003_python_slim" / "context", ctx)
+    record = tmp_path / "keys.json"
+    assert main([str(ctx), "--record", str(record), "--format", "json"]) == 0
+    capsys.readouterr()
+    (ctx / "requirements.txt").write_text("Flask\nrequests\n")
+    assert main([str(ctx), "--baseline", str(record), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    rows = [(x["line"], x["cache"]) for x in data["stages"][0]["layers"]]
+    assert rows == [(2, "hit"), (5, "hit"), (8, "miss"), (9, "miss"), (12, "miss")]
+    assert data["stages"][0]["layers"][2]["reason"] == "file changed: requirements.txt"
+    (tmp_path / "bad.json").write_text("{}")
+    assert main([str(ctx), "--baseline", str(tmp_path / "bad.json")]) == 2
+
+
+def _git(repo: Path, *args: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+    }
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(FIX / "seed_003_python_slim" / "context", root)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "c0")
+    for n in range(3):
+        (root / "app.py").write_text(f"print({n})\n")
+        _git(root, "commit", "-qam", f"app {n}")
+    (root / "requirements.txt").write_text("Flask\nrequests\n")
+    _git(root, "commit", "-qam", "deps")
+    return root
+
+
+def test_since_git_ref(repo: Path) -> None:
+    (repo / "new.txt").write_text("untracked")
+    sim = simulate(str(repo / "Dockerfile"), str(repo), since="HEAD~1")
+    first = sim.stages[0].first_miss()
+    assert first is not None and (first.line, first.reason) == (8, "file changed: requirements.txt")
+    sim = simulate(str(repo / "Dockerfile"), str(repo), since="HEAD")
+    assert sim.stages[0].first_miss() is None
+
+
+def test_history_counts(repo: Path) -> None:
+    rows = history(str(repo / "Dockerfile"), str(repo), 4)
+    got = {r.line: (r.hits, r.builds) for r in rows}
+    assert got == {2: (4, 4), 5: (4, 4), 8: (3, 4), 9: (3, 4), 12: (0, 4)}
+    buf = io.StringIO()
+    from dflint.simulate.report import render_history
+
+    render_history(rows, buf, "json")
+    assert json.loads(buf.getvalue())["layers"][4]["hit_rate"] == 0.0
