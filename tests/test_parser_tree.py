@@ -8,6 +8,7 @@ the dataclasses gave for free: constructor parameters in field order, fresh defa
 from __future__ import annotations
 
 import copy
+import dataclasses
 import inspect
 import pickle
 from dataclasses import FrozenInstanceError
@@ -95,3 +96,29 @@ def test_source_map_span_across_pieces() -> None:
     assert smap.span(2, 6) == Span(1, 7, 2, 3)
     assert smap.span(4, 4) == Span(2, 1, 2, 1)
     assert smap.span(0, 4) == Span(1, 5, 1, 9)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_every_node_is_a_dataclass(cls: Any) -> None:
+    assert dataclasses.is_dataclass(cls)
+    assert [f.name for f in dataclasses.fields(cls)] == list(cls.__match_args__)
+
+
+def test_dataclass_api_on_parsed_nodes() -> None:
+    from dflint.parser import parse_text
+
+    df = parse_text("FROM python:3.12 AS base\nRUN --network=none pip install -r r.txt\n")
+    from_ = df.instructions[0]
+    assert isinstance(from_, t.From) and from_.image is not None
+    moved = dataclasses.replace(from_.image, text="python:3.13")
+    assert moved.text == "python:3.13" and moved.span == from_.image.span
+    assert dataclasses.asdict(from_.image) == {"text": "python:3.12", "span": from_.image.span}
+    run = df.instructions[1]
+    copied = dataclasses.replace(run, keyword="run")
+    assert isinstance(copied, t.Run) and copied.keyword == "run" and copied.flags == run.flags
+    # a fresh list per instance, as default_factory gives
+    made = t.Dockerfile()
+    assert made.errors == [] and isinstance(made.directives, t.Directives)
+    factory = dataclasses.fields(t.Dockerfile)[6].default_factory
+    assert factory is t.Directives
+    assert [f.name for f in dataclasses.fields(t.Instruction) if not f.repr] == ["source_map"]
