@@ -89,10 +89,9 @@ CORPUS_FILES = sorted(p for p in CORPUS.iterdir() if p.name not in ("README.md",
     if CORPUS.is_dir() else []
 
 
-@pytest.mark.skipif(not CORPUS_FILES, reason="shared corpus not present")
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(CORPUS_FILES or [Path("x")]))
-def test_fixes_on_real_files_parse_and_touch_only_fixed_instructions(path: Path) -> None:
+def check_fix_property(path: Path) -> None:
+    """Fixing a real file: it still parses (ours and the official parser), and an instruction
+    changes only where a fix was reported."""
     import dockerfile
 
     text = path.read_bytes().decode("utf-8", "surrogateescape")
@@ -108,3 +107,22 @@ def test_fixes_on_real_files_parse_and_touch_only_fixed_instructions(path: Path)
     final = fix_text(text, lint)
     assert not lint(final.fixed)[1]
     dockerfile.parse_string(final.fixed)  # the official parser accepts the result
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason="shared corpus not present")
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(CORPUS_FILES or [Path("x")]))
+def test_fixes_on_real_files_parse_and_touch_only_fixed_instructions(path: Path) -> None:
+    check_fix_property(path)
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(os.environ.get("DFLINT_FULL_CORPUS") != "1", reason="set DFLINT_FULL_CORPUS=1")
+def test_fix_property_on_every_corpus_file() -> None:
+    failures = []
+    for path in CORPUS_FILES:
+        try:
+            check_fix_property(path)
+        except Exception as exc:  # collect them all: one report for the whole corpus
+            failures.append(f"{path.name}: {type(exc).__name__}: {str(exc)[:200]}")
+    assert not failures, f"{len(failures)} of {len(CORPUS_FILES)} files:\n" + "\n".join(failures[:30])

@@ -74,6 +74,23 @@ def test_apt_closure_matches_data() -> None:
     assert 1_000_000 < size < 20_000_000  # curl over minbase: a few MB, not the 35 MiB upper bound
 
 
+def test_apt_python_packages_count_their_install_time_bytecode() -> None:
+    """Debian's postinst byte-compiles Python modules: the layer holds the pyc files too."""
+    from dflint.simulate.size import _BYTE_COMPILED, PY_BYTECODE_RATIO
+
+    model = SizeModel()
+    packages = model.apt["packages"]
+    base = model.base_packages("debian:bookworm-slim")
+    size, new, _ = model.apt_closure(["python3"], recommends=False, have=base)
+    compiled = [n for n in new if _BYTE_COMPILED.fullmatch(n)]
+    assert {"libpython3.11-stdlib", "libpython3.11-minimal", "python3-minimal"} <= set(compiled)
+    assert "python3.11-minimal" not in compiled and "libpython3-stdlib" not in compiled
+    plain = sum(packages[n][0] for n in new) * 1024
+    extra = sum(int(packages[n][0] * 1024 * PY_BYTECODE_RATIO) for n in compiled)
+    assert size == plain + extra
+    assert 40_000_000 < size < 50_000_000  # measured in a bookworm chroot: 44.8 MB
+
+
 def test_apt_recommends_make_closure_bigger() -> None:
     model = SizeModel()
     base = model.base_packages("debian:trixie-slim")

@@ -9,7 +9,8 @@ What is modelled (dive's view of a layer: every byte written, even if a later la
 
 * apt-get install: the dependency closure (Depends + Pre-Depends, plus Recommends unless
   ``--no-install-recommends``) minus the base image's packages and what earlier layers of the
-  stage installed, summed from ``Installed-Size``; ``apt-get update`` adds the package lists
+  stage installed, summed from ``Installed-Size``, plus the bytecode Debian compiles at install
+  time for Python packages (:data:`PY_BYTECODE_RATIO`); ``apt-get update`` adds the package lists
   unless the same RUN removes ``/var/lib/apt/lists`` (or they sit on a cache mount).
 * pip install: the shipped table of measured installs with their dependencies; ``-r file`` is
   read from the context; unknown names are a heuristic; the wheel cache is counted unless
@@ -57,6 +58,13 @@ APK_PACKAGE_BYTES = 2 * MIB
 APK_INDEX_BYTES = 2 * MIB
 #: npm: per direct dependency in package.json, transitive tree amortised.
 NPM_DEPENDENCY_BYTES = 3 * MIB
+#: Debian byte-compiles Python modules in the postinst (py3compile / dh_python3), so the
+#: ``__pycache__`` files are in the layer but not in ``Installed-Size``. Measured on bookworm
+#: (pyc bytes / Installed-Size bytes): libpython3.11-minimal 0.91, libpython3.11-stdlib 0.79,
+#: python3-pip 1.04, python3-setuptools 1.16, python3-requests 0.93, python3-yaml 0.55,
+#: python3-numpy 0.49; the median of 19 packages is 0.86.
+PY_BYTECODE_RATIO = 0.85
+_BYTE_COMPILED = re.compile(r"python3-.+|libpython3\.\d+-(minimal|stdlib)")
 #: pip: a package missing from the shipped table.
 PIP_UNKNOWN_BYTES = 2 * MIB
 #: pip wheel cache relative to the installed size (wheels are zip-compressed).
@@ -239,7 +247,12 @@ class SizeModel:
             todo.extend(record[1])
             if recommends and len(record) > 2:
                 todo.extend(record[2])
-        size = sum(int(packages[n][0]) * 1024 for n in new)
+        size = 0
+        for name in new:
+            installed = int(packages[name][0]) * 1024
+            size += installed
+            if _BYTE_COMPILED.fullmatch(name):
+                size += int(installed * PY_BYTECODE_RATIO)
         return size, new, unknown
 
     # -- pip ---------------------------------------------------------------------------------
