@@ -17,20 +17,26 @@ per run however many Dockerfiles share it.
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 import enum
 import os
 import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from dflint.finding import Severity
 from dflint.plugin import Registry, Rule
+from dflint.records import (
+    FACTORY,
+    Factories,
+    FrozenIdentityRecord,
+    FrozenRecord,
+    Record,
+    field_names,
+    is_dataclass,
+)
 
 DEDICATED_FILE = ".dflint.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -82,8 +88,7 @@ def _rebuild_error(message: str, path: Path | None, key: str | None, line: int |
     return ConfigError(message, path=path, key=key, line=line)
 
 
-@dataclass(frozen=True)
-class CliOverrides:
+class CliOverrides(FrozenRecord):
     """Command-line settings, applied on top of every resolved configuration.
 
     ``config_settings`` holds TOML snippets (ruff's ``--config "key = value"``), validated like
@@ -91,23 +96,45 @@ class CliOverrides:
     apply last.
     """
 
-    select: Sequence[str] | None = None
-    extend_select: Sequence[str] | None = None
-    ignore: Sequence[str] | None = None
-    extend_ignore: Sequence[str] | None = None
-    failure_threshold: str | None = None
-    trusted_registries: Sequence[str] | None = None
-    shellcheck: bool | None = None
-    disable_ignore_pragma: bool | None = None
-    config_settings: Sequence[str] = ()
+    __match_args__ = (
+        "select", "extend_select", "ignore", "extend_ignore", "failure_threshold", "trusted_registries",
+        "shellcheck", "disable_ignore_pragma", "config_settings",
+    )
+
+    select: Sequence[str] | None
+    extend_select: Sequence[str] | None
+    ignore: Sequence[str] | None
+    extend_ignore: Sequence[str] | None
+    failure_threshold: str | None
+    trusted_registries: Sequence[str] | None
+    shellcheck: bool | None
+    disable_ignore_pragma: bool | None
+    config_settings: Sequence[str]
+
+    def __init__(
+        self, select: Sequence[str] | None = None, extend_select: Sequence[str] | None = None,
+        ignore: Sequence[str] | None = None, extend_ignore: Sequence[str] | None = None,
+        failure_threshold: str | None = None, trusted_registries: Sequence[str] | None = None,
+        shellcheck: bool | None = None, disable_ignore_pragma: bool | None = None,
+        config_settings: Sequence[str] = (),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "select", select)
+        _set(self, "extend_select", extend_select)
+        _set(self, "ignore", ignore)
+        _set(self, "extend_ignore", extend_ignore)
+        _set(self, "failure_threshold", failure_threshold)
+        _set(self, "trusted_registries", trusted_registries)
+        _set(self, "shellcheck", shellcheck)
+        _set(self, "disable_ignore_pragma", disable_ignore_pragma)
+        _set(self, "config_settings", config_settings)
 
 
 # --------------------------------------------------------------------------------------------
 # Rule selectors
 
 
-@dataclass(frozen=True, slots=True)
-class _Selector:
+class _Selector(FrozenRecord):
     """One entry of select/ignore/severity/per-file-ignores, resolved against the registry.
 
     ``enable_codes`` leaves out opt-in rules (``enabled_by_default = False``) for prefixes and
@@ -116,11 +143,25 @@ class _Selector:
     know (ShellCheck's SC codes, a plugin that is not installed).
     """
 
+    __slots__ = ("disable_codes", "enable_codes", "prefix", "specificity", "text")
+    __match_args__ = ("text", "enable_codes", "disable_codes", "specificity", "prefix")
+
     text: str
     enable_codes: frozenset[str]
     disable_codes: frozenset[str]
     specificity: int
     prefix: str | None
+
+    def __init__(
+        self, text: str, enable_codes: frozenset[str], disable_codes: frozenset[str], specificity: int,
+        prefix: str | None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "text", text)
+        _set(self, "enable_codes", enable_codes)
+        _set(self, "disable_codes", disable_codes)
+        _set(self, "specificity", specificity)
+        _set(self, "prefix", prefix)
 
     def matches(self, code: str, known: bool, enable: bool) -> bool:
         if known:
@@ -174,6 +215,8 @@ class _RuleIndex:
 
     def suggestion(self, text: str) -> str:
         candidates = list(self.names) + list(self.codes)
+        import difflib  # only to word an error: not worth an import on every start-up
+
         close = difflib.get_close_matches(text.lower(), [c.lower() for c in candidates], n=1, cutoff=0.6)
         if not close:
             return ""
@@ -187,8 +230,7 @@ class _RuleIndex:
         return self.names.get(text.lower())
 
 
-@dataclass(frozen=True, slots=True)
-class _SelectionLayer:
+class _SelectionLayer(FrozenRecord):
     """One source's select/extend-select/ignore/extend-ignore, applied in order (ruff's model).
 
     Within a layer the most specific matching selector decides (``ignore = ["DL3008"]`` beats
@@ -196,8 +238,16 @@ class _SelectionLayer:
     ignore. A layer with ``select`` turns off every rule it does not match.
     """
 
+    __slots__ = ("entries", "resets")
+    __match_args__ = ("resets", "entries")
+
     resets: bool
     entries: tuple[tuple[_Selector, bool], ...]
+
+    def __init__(self, resets: bool, entries: tuple[tuple[_Selector, bool], ...]) -> None:
+        _set = object.__setattr__
+        _set(self, "resets", resets)
+        _set(self, "entries", entries)
 
     def decide(self, code: str, known: bool, state: bool) -> bool:
         best: tuple[int, bool] | None = None
@@ -211,14 +261,27 @@ class _SelectionLayer:
         return False if self.resets else state
 
 
-@dataclass(frozen=True, slots=True)
-class PerFileIgnore:
+class PerFileIgnore(FrozenRecord):
     """``per-file-ignores`` entry: a gitignore-style pattern relative to ``base_dir``."""
+
+    __slots__ = ("_parsed", "base_dir", "pattern", "selectors")
+    __match_args__ = ("pattern", "base_dir", "selectors", "_parsed")
+    _no_repr = frozenset({"_parsed"})
+    _no_compare = frozenset({"_parsed"})
 
     pattern: str
     base_dir: Path
     selectors: tuple[str, ...]
-    _parsed: tuple[_Selector, ...] = field(repr=False, compare=False, default=())
+    _parsed: tuple[_Selector, ...]
+
+    def __init__(
+        self, pattern: str, base_dir: Path, selectors: tuple[str, ...], _parsed: tuple[_Selector, ...] = (),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "pattern", pattern)
+        _set(self, "base_dir", base_dir)
+        _set(self, "selectors", selectors)
+        _set(self, "_parsed", _parsed)
 
     def matches_path(self, path: Path) -> bool:
         absolute = Path(os.path.abspath(path))
@@ -246,28 +309,69 @@ def _compiled_pattern(pattern: str) -> Any:
 # Resolved settings
 
 
-@dataclass(frozen=True, eq=False)
-class Settings:
+class Settings(FrozenIdentityRecord):
     """The configuration that applies to one file, fully resolved and validated."""
 
+    __match_args__ = (
+        "selected", "severity_overrides", "failure_threshold", "per_file_ignores", "trusted_registries",
+        "label_schema", "strict_labels", "shellcheck", "disable_ignore_pragma", "output_format",
+        "rule_options", "config_path", "warnings", "_known", "_layers", "_severity_entries", "_path_cache",
+    )
+    _factories: ClassVar[Factories] = {
+        "severity_overrides": dict, "label_schema": dict, "rule_options": dict, "_path_cache": dict,
+    }
+    _no_repr = frozenset({"_known", "_layers", "_severity_entries", "_path_cache"})
+    _no_compare = frozenset({"_path_cache"})
+
     selected: frozenset[str]
-    severity_overrides: Mapping[str, Severity | None] = field(default_factory=dict)
-    failure_threshold: Severity | None = DEFAULT_FAILURE_THRESHOLD
-    per_file_ignores: tuple[PerFileIgnore, ...] = ()
-    trusted_registries: tuple[str, ...] = ()
-    label_schema: Mapping[str, str] = field(default_factory=dict)
-    strict_labels: bool = False
-    shellcheck: bool = False
-    disable_ignore_pragma: bool = False
-    output_format: str | None = None
-    rule_options: Mapping[str, Any] = field(default_factory=dict)
-    config_path: Path | None = None
+    severity_overrides: Mapping[str, Severity | None]
+    failure_threshold: Severity | None
+    per_file_ignores: tuple[PerFileIgnore, ...]
+    trusted_registries: tuple[str, ...]
+    label_schema: Mapping[str, str]
+    strict_labels: bool
+    shellcheck: bool
+    disable_ignore_pragma: bool
+    output_format: str | None
+    rule_options: Mapping[str, Any]
+    config_path: Path | None
     #: Non-fatal remarks (selectors naming no installed rule), for the CLI to print once.
-    warnings: tuple[str, ...] = ()
-    _known: frozenset[str] = field(default=frozenset(), repr=False)
-    _layers: tuple[_SelectionLayer, ...] = field(default=(), repr=False)
-    _severity_entries: tuple[tuple[_Selector, Severity | None], ...] = field(default=(), repr=False)
-    _path_cache: dict[str, tuple[_Selector, ...]] = field(default_factory=dict, repr=False, compare=False)
+    warnings: tuple[str, ...]
+    _known: frozenset[str]
+    _layers: tuple[_SelectionLayer, ...]
+    _severity_entries: tuple[tuple[_Selector, Severity | None], ...]
+    _path_cache: dict[str, tuple[_Selector, ...]]
+
+    def __init__(
+        self, selected: frozenset[str], severity_overrides: Mapping[str, Severity | None] = FACTORY,
+        failure_threshold: Severity | None = DEFAULT_FAILURE_THRESHOLD,
+        per_file_ignores: tuple[PerFileIgnore, ...] = (), trusted_registries: tuple[str, ...] = (),
+        label_schema: Mapping[str, str] = FACTORY, strict_labels: bool = False, shellcheck: bool = False,
+        disable_ignore_pragma: bool = False, output_format: str | None = None,
+        rule_options: Mapping[str, Any] = FACTORY, config_path: Path | None = None,
+        warnings: tuple[str, ...] = (), _known: frozenset[str] = frozenset(),
+        _layers: tuple[_SelectionLayer, ...] = (),
+        _severity_entries: tuple[tuple[_Selector, Severity | None], ...] = (),
+        _path_cache: dict[str, tuple[_Selector, ...]] = FACTORY,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "selected", selected)
+        _set(self, "severity_overrides", {} if severity_overrides is FACTORY else severity_overrides)
+        _set(self, "failure_threshold", failure_threshold)
+        _set(self, "per_file_ignores", per_file_ignores)
+        _set(self, "trusted_registries", trusted_registries)
+        _set(self, "label_schema", {} if label_schema is FACTORY else label_schema)
+        _set(self, "strict_labels", strict_labels)
+        _set(self, "shellcheck", shellcheck)
+        _set(self, "disable_ignore_pragma", disable_ignore_pragma)
+        _set(self, "output_format", output_format)
+        _set(self, "rule_options", {} if rule_options is FACTORY else rule_options)
+        _set(self, "config_path", config_path)
+        _set(self, "warnings", warnings)
+        _set(self, "_known", _known)
+        _set(self, "_layers", _layers)
+        _set(self, "_severity_entries", _severity_entries)
+        _set(self, "_path_cache", {} if _path_cache is FACTORY else _path_cache)
 
     @property
     def format(self) -> str | None:
@@ -335,14 +439,23 @@ class Settings:
 # Reading files
 
 
-@dataclass(frozen=True, slots=True)
-class _Source:
+class _Source(FrozenRecord):
     """One table of settings: a config file's dflint table or the command-line snippets."""
+
+    __slots__ = ("data", "path", "prefix", "text")
+    __match_args__ = ("path", "data", "prefix", "text")
 
     path: Path | None
     data: Mapping[str, Any]
     prefix: str
     text: str
+
+    def __init__(self, path: Path | None, data: Mapping[str, Any], prefix: str, text: str) -> None:
+        _set = object.__setattr__
+        _set(self, "path", path)
+        _set(self, "data", data)
+        _set(self, "prefix", prefix)
+        _set(self, "text", text)
 
     @property
     def base_dir(self) -> Path:
@@ -427,24 +540,59 @@ _SEVERITY_WORDS = ("error", "warning", "info", "style", "off")
 _THRESHOLD_WORDS = ("error", "warning", "info", "style", "none")
 
 
-@dataclass
-class _Validated:
+class _Validated(Record):
     """A source's settings after validation; a field left None was not set in that source."""
 
+    __match_args__ = (
+        "source", "layer", "severity", "failure_threshold", "per_file_ignores", "extend_per_file_ignores",
+        "trusted_registries", "output_format", "shellcheck", "disable_ignore_pragma", "strict_labels",
+        "label_schema", "rules", "warnings",
+    )
+    _factories: ClassVar[Factories] = {
+        "severity": list, "extend_per_file_ignores": list, "label_schema": dict, "rules": dict,
+        "warnings": list,
+    }
+
     source: _Source
-    layer: _SelectionLayer | None = None
-    severity: list[tuple[_Selector, Severity | None]] = field(default_factory=list)
-    failure_threshold: tuple[Severity | None] | None = None
-    per_file_ignores: list[PerFileIgnore] | None = None
-    extend_per_file_ignores: list[PerFileIgnore] = field(default_factory=list)
-    trusted_registries: list[str] | None = None
-    output_format: str | None = None
-    shellcheck: bool | None = None
-    disable_ignore_pragma: bool | None = None
-    strict_labels: bool | None = None
-    label_schema: dict[str, str] = field(default_factory=dict)
-    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    layer: _SelectionLayer | None
+    severity: list[tuple[_Selector, Severity | None]]
+    failure_threshold: tuple[Severity | None] | None
+    per_file_ignores: list[PerFileIgnore] | None
+    extend_per_file_ignores: list[PerFileIgnore]
+    trusted_registries: list[str] | None
+    output_format: str | None
+    shellcheck: bool | None
+    disable_ignore_pragma: bool | None
+    strict_labels: bool | None
+    label_schema: dict[str, str]
+    rules: dict[str, dict[str, Any]]
+    warnings: list[str]
+
+    def __init__(
+        self, source: _Source, layer: _SelectionLayer | None = None,
+        severity: list[tuple[_Selector, Severity | None]] = FACTORY,
+        failure_threshold: tuple[Severity | None] | None = None,
+        per_file_ignores: list[PerFileIgnore] | None = None,
+        extend_per_file_ignores: list[PerFileIgnore] = FACTORY, trusted_registries: list[str] | None = None,
+        output_format: str | None = None, shellcheck: bool | None = None,
+        disable_ignore_pragma: bool | None = None, strict_labels: bool | None = None,
+        label_schema: dict[str, str] = FACTORY, rules: dict[str, dict[str, Any]] = FACTORY,
+        warnings: list[str] = FACTORY,
+    ) -> None:
+        self.source = source
+        self.layer = layer
+        self.severity = [] if severity is FACTORY else severity
+        self.failure_threshold = failure_threshold
+        self.per_file_ignores = per_file_ignores
+        self.extend_per_file_ignores = [] if extend_per_file_ignores is FACTORY else extend_per_file_ignores
+        self.trusted_registries = trusted_registries
+        self.output_format = output_format
+        self.shellcheck = shellcheck
+        self.disable_ignore_pragma = disable_ignore_pragma
+        self.strict_labels = strict_labels
+        self.label_schema = {} if label_schema is FACTORY else label_schema
+        self.rules = {} if rules is FACTORY else rules
+        self.warnings = [] if warnings is FACTORY else warnings
 
 
 class _Validator:
@@ -574,6 +722,8 @@ def _key_suggestion(key: str, known: Sequence[str]) -> str:
     kebab = key.replace("_", "-").lower()
     if kebab != key and kebab in known:
         return f"; did you mean {kebab!r}? (keys are kebab-case)"
+    import difflib  # only to word an error: not worth an import on every start-up
+
     close = difflib.get_close_matches(kebab, list(known), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -630,15 +780,21 @@ def _threshold(source: _Source, value: Any) -> Severity | None:
 # Per-rule options
 
 
-def _option_fields(rule: type[Rule]) -> dict[str, Any]:
+def _option_names(rule: type[Rule]) -> tuple[str, ...]:
+    """The rule's option names, without evaluating annotations (cheap: see :func:`_option_fields`)."""
     options = rule.Options
-    if not dataclasses.is_dataclass(options):
+    return field_names(options) if is_dataclass(options) else ()
+
+
+def _option_fields(rule: type[Rule]) -> dict[str, Any]:
+    names = _option_names(rule)
+    if not names:
         return {}
     try:
-        hints = typing.get_type_hints(options)
+        hints = typing.get_type_hints(rule.Options)
     except Exception:  # an unresolvable annotation: fall back to "accept any TOML value"
         hints = {}
-    return {f.name: hints.get(f.name, Any) for f in dataclasses.fields(options) if f.init}
+    return {name: hints.get(name, Any) for name in names}
 
 
 def _coerce(source: _Source, key: str, value: Any, hint: Any) -> Any:
@@ -940,10 +1096,13 @@ def _merge(
     shared = {"trusted_registries": trusted, "label_schema": label_schema, "strict_labels": strict_labels}
     rule_options: dict[str, Any] = {}
     for code, rule in index.rules.items():
-        hints = _option_fields(rule)
         values = dict(rule_values.get(code, {}))
-        for name in SHARED_OPTION_FIELDS:
-            if name in hints and name not in values:
+        shared_names = [n for n in SHARED_OPTION_FIELDS if n not in values and n in _option_names(rule)]
+        # Type hints only when a shared field needs coercing: evaluating every rule's
+        # annotations on every run cost start-up for nothing.
+        hints = _option_fields(rule) if shared_names else {}
+        for name in shared_names:
+            if name in hints:
                 fallback = _Source(config, {}, "", "")
                 try:
                     values[name] = _coerce(fallback, name.replace("_", "-"), shared[name], hints[name])

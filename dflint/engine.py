@@ -7,16 +7,15 @@ crashes (a failing rule is logged and contributes nothing; it never takes the ru
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from dflint.core_rules import CORE_RULES, SyntaxError_, UnreadableFile
 from dflint.finding import Finding, Severity
 from dflint.plugin import Context, FileAnalysis, Registry, Rule, discover
+from dflint.records import FACTORY, Factories, Record, is_dataclass, replace
 from dflint.span import Span
 
 if TYPE_CHECKING:
@@ -39,16 +38,29 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass
-class LintOutcome:
+class LintOutcome(Record):
     """The result for one file: findings (already filtered), and whether the file was readable."""
+
+    __match_args__ = ("path", "findings", "source_lines", "unreadable", "parse_failed", "rule_errors")
+    _factories: ClassVar[Factories] = {"rule_errors": list}
 
     path: str
     findings: list[Finding]
     source_lines: list[str] | None
-    unreadable: bool = False
-    parse_failed: bool = False
-    rule_errors: list[str] = field(default_factory=list)
+    unreadable: bool
+    parse_failed: bool
+    rule_errors: list[str]
+
+    def __init__(
+        self, path: str, findings: list[Finding], source_lines: list[str] | None, unreadable: bool = False,
+        parse_failed: bool = False, rule_errors: list[str] = FACTORY,
+    ) -> None:
+        self.path = path
+        self.findings = findings
+        self.source_lines = source_lines
+        self.unreadable = unreadable
+        self.parse_failed = parse_failed
+        self.rule_errors = [] if rule_errors is FACTORY else rule_errors
 
 
 def load_registry() -> Registry:
@@ -165,18 +177,18 @@ class Linter:
         build context. BuildKit prefers ``<Dockerfile>.dockerignore`` over the context's
         ``.dockerignore``; the context is taken to be the Dockerfile's folder.
         """
-        if not dataclasses.is_dataclass(options):
+        if not is_dataclass(options):
             return options
         if getattr(options, "context_files", None) == ():
             files = self._context_files_of(dockerfile_path)
             if files:
-                options = dataclasses.replace(options, context_files=files)  # type: ignore[type-var]
+                options = replace(options, context_files=files)
         if getattr(options, "dockerignore", None) != ():
             return options
         lines = self._dockerignore_lines(dockerfile_path)
         if not lines:
             return options
-        return dataclasses.replace(options, dockerignore=lines)  # type: ignore[type-var]
+        return replace(options, dockerignore=lines)
 
     def _dockerignore_lines(self, dockerfile_path: Path) -> tuple[str, ...]:
         key = str(dockerfile_path)

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import ClassVar
+
+from dflint.records import FACTORY, Factories, FrozenRecord
 
 __all__ = [
     "SPECIAL_PARAMS",
@@ -46,23 +48,37 @@ _GO_SPACES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class VarUse:
+class VarUse(FrozenRecord):
     """One reference to a variable: ``$NAME`` or ``${NAME...}``.
 
     ``start``/``end`` are code-point offsets into the expanded word (end exclusive), covering the
     whole reference from ``$`` to the closing ``}``, so a rule can underline it.
     """
 
+    __slots__ = ("braced", "end", "is_set", "modifier", "name", "start")
+    __match_args__ = ("name", "start", "end", "modifier", "braced", "is_set")
+
     name: str
     start: int
     end: int
     #: "" for ``$V``/``${V}``, else the operator: ``-``, ``:-``, ``+``, ``:+``, ``?``, ``:?``,
     #: ``#``, ``##``, ``%``, ``%%``, ``/``, ``//`` (or the unsupported text for erroneous ones).
-    modifier: str = ""
-    braced: bool = False
+    modifier: str
+    braced: bool
     #: Whether the environment had the variable (always False from :func:`variables_in`).
-    is_set: bool = False
+    is_set: bool
+
+    def __init__(
+        self, name: str, start: int, end: int, modifier: str = "", braced: bool = False,
+        is_set: bool = False,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "modifier", modifier)
+        _set(self, "braced", braced)
+        _set(self, "is_set", is_set)
 
     @property
     def has_default(self) -> bool:
@@ -70,28 +86,49 @@ class VarUse:
         return self.modifier in _DEFAULT_MODIFIERS
 
 
-@dataclass(frozen=True, slots=True)
-class ExpansionError:
+class ExpansionError(FrozenRecord):
     """Why expansion failed, with BuildKit's message and the offset range of the culprit."""
+
+    __slots__ = ("end", "message", "offset")
+    __match_args__ = ("message", "offset", "end")
 
     message: str
     offset: int
     end: int
+
+    def __init__(self, message: str, offset: int, end: int) -> None:
+        _set = object.__setattr__
+        _set(self, "message", message)
+        _set(self, "offset", offset)
+        _set(self, "end", end)
 
     def full_message(self, word: str) -> str:
         """The message as ``docker build`` prints it (BuildKit wraps it with the word)."""
         return f"failed to process {_go_quote(word)}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Expansion:
+class Expansion(FrozenRecord):
     """The result of expanding one word. ``value`` is "" when ``error`` is set, as in BuildKit."""
 
+    __slots__ = ("error", "used", "value", "words")
+    __match_args__ = ("value", "used", "error", "words")
+    _factories: ClassVar[Factories] = {"used": list, "words": list}
+
     value: str
-    used: list[VarUse] = field(default_factory=list)
-    error: ExpansionError | None = None
+    used: list[VarUse]
+    error: ExpansionError | None
     #: The value split on unquoted whitespace (what EXPOSE sees); empty quoted words vanish.
-    words: list[str] = field(default_factory=list)
+    words: list[str]
+
+    def __init__(
+        self, value: str, used: list[VarUse] = FACTORY, error: ExpansionError | None = None,
+        words: list[str] = FACTORY,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "value", value)
+        _set(self, "used", [] if used is FACTORY else used)
+        _set(self, "error", error)
+        _set(self, "words", [] if words is FACTORY else words)
 
     @property
     def ok(self) -> bool:

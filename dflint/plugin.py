@@ -14,17 +14,15 @@ An entry point may name:
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import os
 import re
 import sys
 import types
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from dflint.finding import FixSafety, Severity, Violation
+from dflint.records import FACTORY, Factories, FrozenRecord, Record, is_dataclass
 
 if TYPE_CHECKING:
     from dflint.semantic import SemanticModel
@@ -38,9 +36,10 @@ _CODE_RE = re.compile(r"^[A-Z]{1,4}[0-9]{3,4}$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
-@dataclass(frozen=True, slots=True)
-class NoOptions:
+class NoOptions(FrozenRecord):
     """Options of a rule that takes none."""
+
+    __slots__ = ()
 
 
 class Rule:
@@ -69,6 +68,8 @@ class Rule:
     @classmethod
     def documentation(cls) -> str:
         """The rule page in Markdown, rendered from the docstring (one source for every output)."""
+        import inspect  # here: `inspect` costs every start-up milliseconds, and a lint never asks
+
         return inspect.cleandoc(cls.__doc__ or cls.summary)
 
     @classmethod
@@ -90,7 +91,7 @@ class Rule:
             problems.append(f"name {cls.name!r} is not kebab-case")
         if not isinstance(cls.severity, Severity):
             problems.append("severity must be a dflint.finding.Severity")
-        if not dataclasses.is_dataclass(cls.Options):
+        if not is_dataclass(cls.Options):
             problems.append("Options must be a dataclass")
         return problems
 
@@ -152,21 +153,38 @@ class Context:
         return self._analysis.shell(instruction)
 
 
-@dataclass(frozen=True, slots=True)
-class PluginProblem:
+class PluginProblem(FrozenRecord):
     """A plugin that could not be loaded, reported as a warning that names it."""
+
+    __slots__ = ("message", "plugin")
+    __match_args__ = ("plugin", "message")
 
     plugin: str
     message: str
 
+    def __init__(self, plugin: str, message: str) -> None:
+        _set = object.__setattr__
+        _set(self, "plugin", plugin)
+        _set(self, "message", message)
 
-@dataclass
-class Registry:
+
+class Registry(Record):
     """The rules found, by code, plus what went wrong while finding them."""
 
-    rules: dict[str, type[Rule]] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
-    problems: list[PluginProblem] = field(default_factory=list)
+    __match_args__ = ("rules", "sources", "problems")
+    _factories: ClassVar[Factories] = {"rules": dict, "sources": dict, "problems": list}
+
+    rules: dict[str, type[Rule]]
+    sources: dict[str, str]
+    problems: list[PluginProblem]
+
+    def __init__(
+        self, rules: dict[str, type[Rule]] = FACTORY, sources: dict[str, str] = FACTORY,
+        problems: list[PluginProblem] = FACTORY,
+    ) -> None:
+        self.rules = {} if rules is FACTORY else rules
+        self.sources = {} if sources is FACTORY else sources
+        self.problems = [] if problems is FACTORY else problems
 
     def add(self, rule: type[Rule], source: str) -> None:
         bad = rule.validate_metadata()
@@ -218,7 +236,7 @@ class Registry:
 
 def rules_from_object(obj: object) -> list[type[Rule]]:
     """The Rule classes an entry point's loaded object stands for (see module docstring)."""
-    if inspect.isclass(obj):
+    if isinstance(obj, type):
         if issubclass(obj, Rule):
             return [obj]
         raise TypeError(f"{obj!r} is a class but not a dflint.plugin.Rule subclass")
@@ -229,7 +247,7 @@ def rules_from_object(obj: object) -> list[type[Rule]]:
         return [
             value
             for value in vars(obj).values()
-            if inspect.isclass(value)
+            if isinstance(value, type)
             and issubclass(value, Rule)
             and value is not Rule
             and value.__module__ == obj.__name__
@@ -244,7 +262,7 @@ def rules_from_object(obj: object) -> list[type[Rule]]:
 def _checked_rule_list(items: Iterable[Any]) -> list[type[Rule]]:
     found = []
     for item in items:
-        if not (inspect.isclass(item) and issubclass(item, Rule)):
+        if not (isinstance(item, type) and issubclass(item, Rule)):
             raise TypeError(f"{item!r} is not a dflint.plugin.Rule subclass")
         found.append(item)
     return found

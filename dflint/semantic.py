@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 from dflint.expand import Expansion, VarUse, expand
+from dflint.records import FACTORY, Factories, FrozenIdentityRecord, FrozenRecord, IdentityRecord
 from dflint.span import Span
 from dflint.tree import Arg, Copy, Dockerfile, Env, From, Instruction, Onbuild, Run, Shell, Stage
 
@@ -71,8 +71,7 @@ _NON_POSIX_SHELLS = frozenset({"powershell", "pwsh", "cmd"})
 _WINDOWS_IMAGE = re.compile(r"(^|/)(windows|nanoserver|servercore|windowsservercore)([/:@-]|$)|/windows/")
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Variable:
+class Variable(FrozenIdentityRecord):
     """One ARG/ENV/built-in in effect at some point.
 
     ``value`` is the expanded value (default, inherited global value or ``--build-arg``); None
@@ -80,32 +79,69 @@ class Variable:
     but BuildKit's UndefinedVar does not flag it.
     """
 
+    __slots__ = (
+        "from_build_arg",
+        "inherits",
+        "instruction",
+        "kind",
+        "name",
+        "raw",
+        "span",
+        "stage_index",
+        "value",
+    )
+    __match_args__ = (
+        "name", "value", "kind", "instruction", "span", "raw", "stage_index", "inherits", "from_build_arg",
+    )
+
     name: str
     value: str | None
     kind: VarKind
     #: The declaring ARG/ENV instruction; None for built-ins and proxy args.
-    instruction: Instruction | None = None
+    instruction: Instruction | None
     #: Span of the declaration (``NAME=value`` word) in the file.
-    span: Span | None = None
+    span: Span | None
     #: The default as written (quotes kept), before expansion.
-    raw: str | None = None
+    raw: str | None
     #: Index of the stage that declared it; None for global ARGs, built-ins and proxy args.
-    stage_index: int | None = None
+    stage_index: int | None
     #: For ``ARG NAME`` in a stage: the global ARG or built-in it took its value from.
-    inherits: Variable | None = None
+    inherits: Variable | None
     #: True when ``value`` came from the build args given to :meth:`SemanticModel.build`.
-    from_build_arg: bool = False
+    from_build_arg: bool
+
+    def __init__(
+        self, name: str, value: str | None, kind: VarKind, instruction: Instruction | None = None,
+        span: Span | None = None, raw: str | None = None, stage_index: int | None = None,
+        inherits: Variable | None = None, from_build_arg: bool = False,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "value", value)
+        _set(self, "kind", kind)
+        _set(self, "instruction", instruction)
+        _set(self, "span", span)
+        _set(self, "raw", raw)
+        _set(self, "stage_index", stage_index)
+        _set(self, "inherits", inherits)
+        _set(self, "from_build_arg", from_build_arg)
 
     @property
     def has_value(self) -> bool:
         return self.value is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
+class Scope(FrozenRecord):
     """The ARG/ENV variables visible at one point, by name (case-sensitive, as on Linux)."""
 
+    __slots__ = ("variables",)
+    __match_args__ = ("variables",)
+
     variables: Mapping[str, Variable]
+
+    def __init__(self, variables: Mapping[str, Variable]) -> None:
+        _set = object.__setattr__
+        _set(self, "variables", variables)
 
     def get(self, name: str) -> Variable | None:
         return self.variables.get(name)
@@ -131,9 +167,29 @@ class Scope:
         return list(self.variables)
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedImage:
+class ResolvedImage(FrozenRecord):
     """A FROM base name after expansion with the global scope (spec §9.3)."""
+
+    __slots__ = (
+        "digest",
+        "expansion",
+        "is_scratch",
+        "is_stage_ref",
+        "platform",
+        "platform_expansion",
+        "raw",
+        "repository",
+        "stage",
+        "tag",
+        "text",
+        "undefined",
+        "used",
+    )
+    __match_args__ = (
+        "raw", "text", "repository", "tag", "digest", "is_scratch", "is_stage_ref", "stage", "undefined",
+        "used", "expansion", "platform", "platform_expansion",
+    )
+    _factories: ClassVar[Factories] = {"undefined": list, "used": list}
 
     raw: str
     #: The expanded text ("" if expansion failed).
@@ -146,12 +202,33 @@ class ResolvedImage:
     #: The earlier stage this FROM builds on, when ``is_stage_ref``.
     stage: StageInfo | None
     #: Variables used that are neither a global ARG nor a built-in (UndefinedArgInFrom).
-    undefined: list[VarUse] = field(default_factory=list)
-    used: list[VarUse] = field(default_factory=list)
-    expansion: Expansion | None = None
+    undefined: list[VarUse]
+    used: list[VarUse]
+    expansion: Expansion | None
     #: ``--platform`` after expansion (None without the flag).
-    platform: str | None = None
-    platform_expansion: Expansion | None = None
+    platform: str | None
+    platform_expansion: Expansion | None
+
+    def __init__(
+        self, raw: str, text: str, repository: str | None, tag: str | None, digest: str | None,
+        is_scratch: bool, is_stage_ref: bool, stage: StageInfo | None, undefined: list[VarUse] = FACTORY,
+        used: list[VarUse] = FACTORY, expansion: Expansion | None = None, platform: str | None = None,
+        platform_expansion: Expansion | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "raw", raw)
+        _set(self, "text", text)
+        _set(self, "repository", repository)
+        _set(self, "tag", tag)
+        _set(self, "digest", digest)
+        _set(self, "is_scratch", is_scratch)
+        _set(self, "is_stage_ref", is_stage_ref)
+        _set(self, "stage", stage)
+        _set(self, "undefined", [] if undefined is FACTORY else undefined)
+        _set(self, "used", [] if used is FACTORY else used)
+        _set(self, "expansion", expansion)
+        _set(self, "platform", platform)
+        _set(self, "platform_expansion", platform_expansion)
 
     @property
     def error(self) -> str | None:
@@ -170,9 +247,14 @@ class ResolvedImage:
         return not self.is_stage_ref and not self.is_scratch
 
 
-@dataclass(eq=False)
-class StageInfo:
+class StageInfo(IdentityRecord):
     """A stage with what the model knows about it (the tree's :class:`Stage` is in ``stage``)."""
+
+    __match_args__ = (
+        "stage", "index", "name", "from_", "base_text", "base", "parent", "shell", "shell_instruction",
+        "final_scope",
+    )
+    _factories: ClassVar[Factories] = {"final_scope": lambda: Scope({})}
 
     stage: Stage
     index: int
@@ -184,10 +266,26 @@ class StageInfo:
     base: ResolvedImage
     parent: StageInfo | None
     #: The SHELL in effect at the end of the stage.
-    shell: tuple[str, ...] = DEFAULT_SHELL
+    shell: tuple[str, ...]
     #: The SHELL instruction that set ``shell`` (here or in an ancestor), None for the default.
-    shell_instruction: Shell | None = None
-    final_scope: Scope = field(default_factory=lambda: Scope({}))
+    shell_instruction: Shell | None
+    final_scope: Scope
+
+    def __init__(
+        self, stage: Stage, index: int, name: str | None, from_: From, base_text: str | None,
+        base: ResolvedImage, parent: StageInfo | None, shell: tuple[str, ...] = DEFAULT_SHELL,
+        shell_instruction: Shell | None = None, final_scope: Scope = FACTORY,
+    ) -> None:
+        self.stage = stage
+        self.index = index
+        self.name = name
+        self.from_ = from_
+        self.base_text = base_text
+        self.base = base
+        self.parent = parent
+        self.shell = shell
+        self.shell_instruction = shell_instruction
+        self.final_scope = Scope({}) if final_scope is FACTORY else final_scope
 
     @property
     def instructions(self) -> list[Instruction]:
@@ -206,10 +304,16 @@ class StageInfo:
         return f"StageInfo(index={self.index}, name={self.name!r}, base={self.base_text!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class _ShellState:
+class _ShellState(FrozenRecord):
+    __slots__ = ("argv", "instruction")
+    __match_args__ = ("argv", "instruction")
     argv: tuple[str, ...]
     instruction: Shell | None
+
+    def __init__(self, argv: tuple[str, ...], instruction: Shell | None) -> None:
+        _set = object.__setattr__
+        _set(self, "argv", argv)
+        _set(self, "instruction", instruction)
 
 
 class SemanticModel:

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
+from dflint.records import FrozenRecord, Record
 from dflint.span import Span
 
 ALL = "*"
@@ -43,49 +43,88 @@ _TOKEN = re.compile(r"[A-Za-z*][A-Za-z0-9_-]*|\*")
 _BUILDKIT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class UnusedSuppression:
+class UnusedSuppression(FrozenRecord):
     """A code in a suppression comment that silenced nothing (``--report-unused-ignores``).
 
     ``code`` is the normalised code, or ``*`` for a blanket suppression; ``span`` covers the code
     as written (the whole comment for a blanket one), so a fix can delete it.
     """
 
+    __slots__ = ("code", "col", "line", "source", "span")
+    __match_args__ = ("line", "col", "code", "span", "source")
+
     line: int
     col: int
     code: str
     span: Span
-    source: str = "dflint"
+    source: str
+
+    def __init__(self, line: int, col: int, code: str, span: Span, source: str = "dflint") -> None:
+        _set = object.__setattr__
+        _set(self, "line", line)
+        _set(self, "col", col)
+        _set(self, "code", code)
+        _set(self, "span", span)
+        _set(self, "source", source)
 
 
-@dataclass(frozen=True, slots=True)
-class PragmaProblem:
+class PragmaProblem(FrozenRecord):
     """A ``# dflint:`` comment that does not parse; it suppresses nothing."""
+
+    __slots__ = ("col", "line", "message", "span")
+    __match_args__ = ("line", "col", "message", "span")
 
     line: int
     col: int
     message: str
     span: Span
 
+    def __init__(self, line: int, col: int, message: str, span: Span) -> None:
+        _set = object.__setattr__
+        _set(self, "line", line)
+        _set(self, "col", col)
+        _set(self, "message", message)
+        _set(self, "span", span)
 
-@dataclass(slots=True)
-class _Code:
+
+class _Code(Record):
+    __slots__ = ("check_only", "code", "span", "used")
+    __match_args__ = ("code", "span", "check_only", "used")
     code: str
     span: Span
-    check_only: bool = False  # a BuildKit name dflint does not know: never reported unused
-    used: bool = False
+    check_only: bool  # a BuildKit name dflint does not know: never reported unused
+    used: bool
+
+    def __init__(self, code: str, span: Span, check_only: bool = False, used: bool = False) -> None:
+        self.code = code
+        self.span = span
+        self.check_only = check_only
+        self.used = used
 
 
-@dataclass(slots=True)
-class _Entry:
+class _Entry(Record):
     """One suppression comment: its codes and the lines it covers (``first``..``last``)."""
+
+    __slots__ = ("codes", "first", "last", "line", "scope", "source")
+    __match_args__ = ("source", "line", "codes", "scope", "first", "last")
 
     source: str  # "dflint", "hadolint" or "check"
     line: int
     codes: list[_Code]
-    scope: str = "instruction"  # "instruction", "range" or "file"
-    first: int = 0
-    last: int = 0
+    scope: str  # "instruction", "range" or "file"
+    first: int
+    last: int
+
+    def __init__(
+        self, source: str, line: int, codes: list[_Code], scope: str = "instruction", first: int = 0,
+        last: int = 0,
+    ) -> None:
+        self.source = source
+        self.line = line
+        self.codes = codes
+        self.scope = scope
+        self.first = first
+        self.last = last
 
     def covers(self, line: int) -> bool:
         return self.first <= line <= self.last

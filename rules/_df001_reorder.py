@@ -18,9 +18,9 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from dflint.finding import Fix, FixSafety, TextEdit
+from dflint.records import FrozenRecord, Record
 from dflint.span import Span
 from dflint.tree import (
     Arg,
@@ -55,8 +55,7 @@ _INERT_INSTRUCTIONS = (Arg, Env, Label, Expose, User, Maintainer, Stopsignal, Sh
 _NODE_MONOREPO = ("lerna.json", "nx.json", "turbo.json", "rush.json")
 
 
-@dataclass(frozen=True, slots=True)
-class Needs:
+class Needs(FrozenRecord):
     """What an install reads, as paths relative to the directory it runs in.
 
     ``required`` must all exist in the context; ``optional`` ones are copied when they exist;
@@ -64,9 +63,20 @@ class Needs:
     enough (a workspace, a gemspec that reads the source, Yarn 2+'s `.yarn/` release).
     """
 
+    __slots__ = ("conflicts", "optional", "required")
+    __match_args__ = ("required", "optional", "conflicts")
+
     required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    conflicts: tuple[str, ...] = ()
+    optional: tuple[str, ...]
+    conflicts: tuple[str, ...]
+
+    def __init__(
+        self, required: tuple[str, ...], optional: tuple[str, ...] = (), conflicts: tuple[str, ...] = (),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "required", required)
+        _set(self, "optional", optional)
+        _set(self, "conflicts", conflicts)
 
 
 # -- what an install reads ------------------------------------------------------------------------
@@ -83,10 +93,15 @@ _PIP_SHORT_VALUES = frozenset("rceiftC")
 _LOCAL_ARCHIVE = re.compile(r"\.(whl|tar\.gz|tgz|zip|tar\.bz2)$")
 
 
-@dataclass(slots=True)
-class _PipArgs:
+class _PipArgs(Record):
+    __slots__ = ("files", "local")
+    __match_args__ = ("files", "local")
     files: list[str]
-    local: bool = False
+    local: bool
+
+    def __init__(self, files: list[str], local: bool = False) -> None:
+        self.files = files
+        self.local = local
 
 
 def _is_local(arg: str) -> bool:
@@ -324,11 +339,18 @@ def _conflicts(needs: Needs, folder: str, context_files: frozenset[str]) -> bool
     return False
 
 
-@dataclass(frozen=True, slots=True)
-class _Plan:
+class _Plan(FrozenRecord):
+    __slots__ = ("dest_text", "sources", "target")
+    __match_args__ = ("sources", "target", "dest_text")
     sources: tuple[str, ...]
     target: str  # the image folder they land in
     dest_text: str
+
+    def __init__(self, sources: tuple[str, ...], target: str, dest_text: str) -> None:
+        _set = object.__setattr__
+        _set(self, "sources", sources)
+        _set(self, "target", target)
+        _set(self, "dest_text", dest_text)
 
 
 def _plan(needs: Needs, copy: Copy, prefix: str, copy_dir: str, run_dir: str,

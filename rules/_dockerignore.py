@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+
+from dflint.records import FrozenRecord
 
 
-@dataclass(frozen=True, slots=True)
-class IgnorePattern:
+class IgnorePattern(FrozenRecord):
+    __slots__ = ("exclusion", "regex", "text")
+    __match_args__ = ("text", "exclusion", "regex")
     text: str
     exclusion: bool
     regex: re.Pattern[str] | None
+
+    def __init__(self, text: str, exclusion: bool, regex: re.Pattern[str] | None) -> None:
+        _set = object.__setattr__
+        _set(self, "text", text)
+        _set(self, "exclusion", exclusion)
+        _set(self, "regex", regex)
 
 
 def read_patterns(lines: tuple[str, ...] | list[str]) -> list[IgnorePattern]:

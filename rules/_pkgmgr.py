@@ -12,11 +12,11 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TypeVar
 
 from dflint.finding import Fix, FixSafety, TextEdit
 from dflint.plugin import Context
+from dflint.records import FrozenRecord
 from dflint.shell import ShellScript, ShellWord, SimpleCommand
 from dflint.shell.packages import parse_options
 from dflint.span import Span
@@ -25,15 +25,24 @@ from dflint.tree import Instruction, Onbuild, Run
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class RunScript:
+class RunScript(FrozenRecord):
     """A RUN whose script is POSIX shell: a plain RUN or the RUN inside ``ONBUILD``."""
+
+    __slots__ = ("onbuild", "owner", "run", "script")
+    __match_args__ = ("run", "script", "owner", "onbuild")
 
     run: Run
     script: ShellScript
     #: The instruction as written in the file (the ONBUILD for a trigger).
     owner: Instruction
     onbuild: bool
+
+    def __init__(self, run: Run, script: ShellScript, owner: Instruction, onbuild: bool) -> None:
+        _set = object.__setattr__
+        _set(self, "run", run)
+        _set(self, "script", script)
+        _set(self, "owner", owner)
+        _set(self, "onbuild", onbuild)
 
 
 def run_scripts(ctx: Context) -> Iterator[RunScript]:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from dflint.finding import Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.records import FrozenRecord
 from dflint.tree import Add, Copy
 
 from ._dockerignore import has_exclusions, matches_or_parent_matches, read_patterns
@@ -70,9 +70,13 @@ class CopyIgnoredFile(Rule):
     summary = "COPY/ADD source is excluded by .dockerignore"
     aliases = ("CopyIgnoredFile",)
 
-    @dataclass(frozen=True)
-    class Options:
-        dockerignore: tuple[str, ...] = ()
+    class Options(FrozenRecord):
+        __match_args__ = ("dockerignore",)
+        dockerignore: tuple[str, ...]
+
+        def __init__(self, dockerignore: tuple[str, ...] = ()) -> None:
+            _set = object.__setattr__
+            _set(self, "dockerignore", dockerignore)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         options = ctx.options

@@ -9,11 +9,11 @@ ports built from variables are judged on their expanded value and reported at th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from dflint.expand import expand_words, variables_in
 from dflint.finding import Fix, FixSafety, Severity, TextEdit, Violation
 from dflint.plugin import Context, Rule
+from dflint.records import FrozenRecord
 from dflint.span import Span
 from dflint.tree import Expose, Word
 
@@ -21,13 +21,21 @@ from ._bk_spans import source_text, sub_span
 from ._words import escape_of
 
 
-@dataclass(frozen=True, slots=True)
-class _Port:
+class _Port(FrozenRecord):
     """One expanded port spec and, when it is the literal word, where it is."""
+
+    __slots__ = ("literal", "text", "word")
+    __match_args__ = ("text", "word", "literal")
 
     text: str
     word: Word
     literal: bool
+
+    def __init__(self, text: str, word: Word, literal: bool) -> None:
+        _set = object.__setattr__
+        _set(self, "text", text)
+        _set(self, "word", word)
+        _set(self, "literal", literal)
 
 
 def _ports(ctx: Context) -> Iterator[tuple[Expose, _Port]]:

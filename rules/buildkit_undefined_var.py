@@ -9,11 +9,11 @@ has to walk the expanded positions and ask it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from dflint.expand import VarUse, variables_in
 from dflint.finding import Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.records import FrozenRecord
 from dflint.semantic import Scope, StageInfo
 from dflint.span import Span
 from dflint.tree import (
@@ -67,10 +67,16 @@ _OFFICIAL_IMAGE_ENV: dict[str, frozenset[str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _Use:
+class _Use(FrozenRecord):
+    __slots__ = ("name", "span")
+    __match_args__ = ("name", "span")
     name: str
     span: Span
+
+    def __init__(self, name: str, span: Span) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "span", span)
 
 
 class UndefinedVar(Rule):
@@ -128,10 +134,15 @@ class UndefinedVar(Rule):
     summary = "Variable is used but never defined"
     aliases = ("UndefinedVar",)
 
-    @dataclass(frozen=True)
-    class Options:
-        base_env: tuple[str, ...] = ()
-        official_image_env: bool = True
+    class Options(FrozenRecord):
+        __match_args__ = ("base_env", "official_image_env")
+        base_env: tuple[str, ...]
+        official_image_env: bool
+
+        def __init__(self, base_env: tuple[str, ...] = (), official_image_env: bool = True) -> None:
+            _set = object.__setattr__
+            _set(self, "base_env", base_env)
+            _set(self, "official_image_env", official_image_env)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         options = ctx.options if isinstance(ctx.options, UndefinedVar.Options) else UndefinedVar.Options()

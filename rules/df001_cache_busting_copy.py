@@ -17,10 +17,10 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from dflint.finding import FixSafety, Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.records import FrozenRecord
 from dflint.shell import ShellScript
 from dflint.span import Span
 from dflint.tree import Add, Copy, Instruction, Onbuild, Run, Word
@@ -68,13 +68,21 @@ _SOURCE_SAMPLES = ("main.py", "app.py", "server.py", "index.js", "app.ts", "main
                    "app.rb", "index.php", "App.java", "Program.cs", "src")
 
 
-@dataclass(frozen=True, slots=True)
-class _Intake:
+class _Intake(FrozenRecord):
     """A COPY/ADD that brings in more than install inputs."""
+
+    __slots__ = ("instruction", "whole_context", "words")
+    __match_args__ = ("instruction", "words", "whole_context")
 
     instruction: Instruction
     words: tuple[Word, ...]
     whole_context: bool
+
+    def __init__(self, instruction: Instruction, words: tuple[Word, ...], whole_context: bool) -> None:
+        _set = object.__setattr__
+        _set(self, "instruction", instruction)
+        _set(self, "words", words)
+        _set(self, "whole_context", whole_context)
 
     @property
     def span(self) -> Span:
@@ -155,8 +163,7 @@ def _intake(instruction: Instruction) -> _Intake | None:
 # -- what counts as a dependency install ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Install:
+class _Install(FrozenRecord):
     """One install command.
 
     ``prefetch`` installs are the dependency step itself (`npm ci`); the others build the
@@ -164,13 +171,28 @@ class _Install:
     has no earlier dependency step of the same ecosystem.
     """
 
+    __slots__ = ("ecosystem", "line", "manifests", "prefetch", "step", "text")
+    __match_args__ = ("ecosystem", "prefetch", "manifests", "line", "text", "step")
+
     ecosystem: str
     prefetch: bool
     manifests: tuple[str, ...]
     line: int
     text: str
     #: What to run between copying the manifests and the rest (None: "install").
-    step: str | None = None
+    step: str | None
+
+    def __init__(
+        self, ecosystem: str, prefetch: bool, manifests: tuple[str, ...], line: int, text: str,
+        step: str | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "ecosystem", ecosystem)
+        _set(self, "prefetch", prefetch)
+        _set(self, "manifests", manifests)
+        _set(self, "line", line)
+        _set(self, "text", text)
+        _set(self, "step", step)
 
 
 _ECOSYSTEM_MANIFESTS: dict[str, tuple[str, ...]] = {
@@ -497,9 +519,13 @@ class CacheBustingCopyOrder(Rule):
     summary = "Source copied before the dependency install busts its cache"
     fix_safety = FixSafety.UNSAFE
 
-    @dataclass(frozen=True)
-    class Options:
-        context_files: tuple[str, ...] = ()
+    class Options(FrozenRecord):
+        __match_args__ = ("context_files",)
+        context_files: tuple[str, ...]
+
+        def __init__(self, context_files: tuple[str, ...] = ()) -> None:
+            _set = object.__setattr__
+            _set(self, "context_files", context_files)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         options = ctx.options

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from dflint.data import load_json
 from dflint.finding import Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.records import FrozenRecord
 from dflint.span import Span
 from dflint.tree import From
 
@@ -27,15 +27,25 @@ _ALPINE_SUFFIX = re.compile(r"^alpine(\d+\.\d+)$")
 _OS_PRODUCTS = ("debian", "ubuntu", "alpine")
 
 
-@dataclass(frozen=True, slots=True)
-class EolHit:
+class EolHit(FrozenRecord):
     """One product release found in an image reference, with its end-of-life date."""
+
+    __slots__ = ("cycle", "eol", "product", "source", "title")
+    __match_args__ = ("product", "title", "cycle", "eol", "source")
 
     product: str
     title: str
     cycle: str
     eol: dt.date
     source: str
+
+    def __init__(self, product: str, title: str, cycle: str, eol: dt.date, source: str) -> None:
+        _set = object.__setattr__
+        _set(self, "product", product)
+        _set(self, "title", title)
+        _set(self, "cycle", cycle)
+        _set(self, "eol", eol)
+        _set(self, "source", source)
 
 
 def eol_table() -> dict[str, Any]:
@@ -196,10 +206,15 @@ class EndOfLifeBaseImage(Rule):
     severity = Severity.WARNING
     summary = "The base image's release has reached its end of life"
 
-    @dataclass(frozen=True)
-    class Options:
-        today: str | dt.date | None = None
-        days_ahead: int = 0
+    class Options(FrozenRecord):
+        __match_args__ = ("today", "days_ahead")
+        today: str | dt.date | None
+        days_ahead: int
+
+        def __init__(self, today: str | dt.date | None = None, days_ahead: int = 0) -> None:
+            _set = object.__setattr__
+            _set(self, "today", today)
+            _set(self, "days_ahead", days_ahead)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         today = _today(getattr(ctx.options, "today", None))

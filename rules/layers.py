@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from dflint.finding import Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.records import FrozenRecord
 from dflint.shell import ShellScript, ShellWord, SimpleCommand
 from dflint.shell.packages import parse_apt, parse_options
 from dflint.tree import Add, Copy, Instruction, Run, Workdir
@@ -205,9 +205,13 @@ class ConsecutiveRuns(Rule):
     severity = Severity.INFO
     summary = "Multiple consecutive RUN instructions; consider consolidating them"
 
-    @dataclass(frozen=True)
-    class Options:
-        max_commands: int = 1
+    class Options(FrozenRecord):
+        __match_args__ = ("max_commands",)
+        max_commands: int
+
+        def __init__(self, max_commands: int = 1) -> None:
+            _set = object.__setattr__
+            _set(self, "max_commands", max_commands)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         options = ctx.options
@@ -329,10 +333,15 @@ class AptUpdateAlone(Rule):
 _CHOWN_VALUES = frozenset({"--from", "--reference"})
 
 
-@dataclass(frozen=True)
-class _Copied:
+class _Copied(FrozenRecord):
+    __match_args__ = ("instruction", "path")
     instruction: Copy | Add
     path: str
+
+    def __init__(self, instruction: Copy | Add, path: str) -> None:
+        _set = object.__setattr__
+        _set(self, "instruction", instruction)
+        _set(self, "path", path)
 
 
 def _resolve(path: str, workdir: str | None) -> str | None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from dflint.finding import Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.records import FACTORY, Factories, FrozenRecord
 from dflint.span import Span
 from dflint.tree import Dockerfile, KeyValue, Label
 
@@ -26,20 +27,35 @@ _KEY_CHARS = re.compile(r"^[a-z0-9._/-]+$")
 _RESERVED_PREFIXES = ("com.docker.", "io.docker.", "org.dockerproject.")
 
 
-@dataclass(frozen=True)
-class LabelSchemaOptions:
+class LabelSchemaOptions(FrozenRecord):
     """The label schema (label name -> type) and whether labels outside it are errors."""
 
-    label_schema: Mapping[str, str] = field(default_factory=dict)
-    strict_labels: bool = False
+    __match_args__ = ("label_schema", "strict_labels")
+    _factories: ClassVar[Factories] = {"label_schema": dict}
+
+    label_schema: Mapping[str, str]
+    strict_labels: bool
+
+    def __init__(self, label_schema: Mapping[str, str] = FACTORY, strict_labels: bool = False) -> None:
+        _set = object.__setattr__
+        _set(self, "label_schema", {} if label_schema is FACTORY else label_schema)
+        _set(self, "strict_labels", strict_labels)
 
 
-@dataclass(frozen=True, slots=True)
-class _LabelPair:
+class _LabelPair(FrozenRecord):
+    __slots__ = ("instruction", "key", "pair", "value")
+    __match_args__ = ("instruction", "pair", "key", "value")
     instruction: Label
     pair: KeyValue
     key: str | None  # unquoted key; None when it uses a variable
     value: str | None  # unquoted value; None when it uses a variable
+
+    def __init__(self, instruction: Label, pair: KeyValue, key: str | None, value: str | None) -> None:
+        _set = object.__setattr__
+        _set(self, "instruction", instruction)
+        _set(self, "pair", pair)
+        _set(self, "key", key)
+        _set(self, "value", value)
 
     @property
     def value_span(self) -> Span:

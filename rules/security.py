@@ -14,10 +14,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from dflint.finding import Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.records import FrozenRecord
 from dflint.shell import ShellScript, ShellWord, SimpleCommand
 from dflint.shell.packages import parse_options
 from dflint.span import Span
@@ -28,15 +28,25 @@ from .shell_misc import WGET_VALUES
 # -- where values are ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ValueText:
+class ValueText(FrozenRecord):
     """One ARG default or ENV value as written, with the file position of its first character."""
+
+    __slots__ = ("instruction", "kind", "name", "span", "text")
+    __match_args__ = ("instruction", "kind", "name", "text", "span")
 
     instruction: Instruction
     kind: str  # "ARG" or "ENV"
     name: str
     text: str
     span: Span
+
+    def __init__(self, instruction: Instruction, kind: str, name: str, text: str, span: Span) -> None:
+        _set = object.__setattr__
+        _set(self, "instruction", instruction)
+        _set(self, "kind", kind)
+        _set(self, "name", name)
+        _set(self, "text", text)
+        _set(self, "span", span)
 
     def span_of(self, start: int, end: int) -> Span:
         """The file span of ``text[start:end]`` (the whole value when it spans several lines)."""
@@ -223,10 +233,15 @@ class PasswordInValue(Rule):
     severity = Severity.WARNING
     summary = "ARG/ENV value embeds a password-like literal"
 
-    @dataclass(frozen=True)
-    class Options:
-        min_length: int = 8
-        min_entropy: float = 3.0
+    class Options(FrozenRecord):
+        __match_args__ = ("min_length", "min_entropy")
+        min_length: int
+        min_entropy: float
+
+        def __init__(self, min_length: int = 8, min_entropy: float = 3.0) -> None:
+            _set = object.__setattr__
+            _set(self, "min_length", min_length)
+            _set(self, "min_entropy", min_entropy)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         min_length = int(getattr(ctx.options, "min_length", 8))

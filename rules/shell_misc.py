@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from dflint.finding import FixSafety, Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.records import FrozenRecord
 from dflint.shell import ShellWord, SimpleCommand
 from dflint.shell.packages import parse_options
 
@@ -68,9 +68,13 @@ class PointlessCommand(Rule):
     severity = Severity.INFO
     summary = "Commands such as ssh, vim, service or ps make no sense in a container build"
 
-    @dataclass(frozen=True)
-    class Options:
-        commands: tuple[str, ...] = _POINTLESS
+    class Options(FrozenRecord):
+        __match_args__ = ("commands",)
+        commands: tuple[str, ...]
+
+        def __init__(self, commands: tuple[str, ...] = _POINTLESS) -> None:
+            _set = object.__setattr__
+            _set(self, "commands", commands)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         wanted = frozenset(getattr(ctx.options, "commands", _POINTLESS))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from dflint.expand import variables_in
 from dflint.finding import Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.records import FrozenRecord
 from dflint.span import Span
 from dflint.tree import Arg, Copy, From, Run
 
@@ -219,11 +219,16 @@ class InstructionBeforeFrom(Rule):
                 )
 
 
-@dataclass(frozen=True)
-class TrustedRegistryOptions:
+class TrustedRegistryOptions(FrozenRecord):
     """``trusted_registries``: patterns; ``*`` any, ``*.x`` suffix, ``x*`` prefix, else exact."""
 
-    trusted_registries: tuple[str, ...] = ()
+    __match_args__ = ("trusted_registries",)
+
+    trusted_registries: tuple[str, ...]
+
+    def __init__(self, trusted_registries: tuple[str, ...] = ()) -> None:
+        _set = object.__setattr__
+        _set(self, "trusted_registries", trusted_registries)
 
 
 class UntrustedRegistry(Rule):

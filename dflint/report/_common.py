@@ -10,11 +10,11 @@ import os
 import posixpath
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from dflint.finding import Finding, Fix, FixSafety, Severity
+from dflint.records import FrozenRecord
 from dflint.report.model import FileResult, iter_findings
 
 if TYPE_CHECKING:
@@ -103,14 +103,23 @@ def fixable(finding: Finding, *, unsafe: bool = False) -> bool:
     return unsafe or fix.safety is not FixSafety.UNSAFE
 
 
-@dataclass(frozen=True, slots=True)
-class CodeStatistics:
+class CodeStatistics(FrozenRecord):
     """One row of ``--statistics``: how often a code was reported and how many are fixable."""
+
+    __slots__ = ("code", "count", "fixable", "name")
+    __match_args__ = ("code", "name", "count", "fixable")
 
     code: str
     name: str
     count: int
     fixable: int
+
+    def __init__(self, code: str, name: str, count: int, fixable: int) -> None:
+        _set = object.__setattr__
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "count", count)
+        _set(self, "fixable", fixable)
 
 
 def code_statistics(results: Sequence[FileResult]) -> list[CodeStatistics]:

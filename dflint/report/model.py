@@ -7,13 +7,13 @@ importing any reporter (and without importing rich).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from typing import ClassVar
 
 from dflint.finding import Finding
+from dflint.records import FACTORY, Factories, Record
 
 
-@dataclass
-class FileResult:
+class FileResult(Record):
     """The outcome of linting one file, as the reporters see it.
 
     ``errors`` holds problems with the file itself (syntax errors as ``DF000`` ``syntax-error``,
@@ -23,10 +23,22 @@ class FileResult:
     reporter draw code frames and SARIF compute stable fingerprints; None for unreadable files.
     """
 
+    __match_args__ = ("path", "findings", "source_lines", "errors")
+    _factories: ClassVar[Factories] = {"errors": list}
+
     path: str
     findings: list[Finding]
-    source_lines: list[str] | None = None
-    errors: list[Finding] = field(default_factory=list)
+    source_lines: list[str] | None
+    errors: list[Finding]
+
+    def __init__(
+        self, path: str, findings: list[Finding], source_lines: list[str] | None = None,
+        errors: list[Finding] = FACTORY,
+    ) -> None:
+        self.path = path
+        self.findings = findings
+        self.source_lines = source_lines
+        self.errors = [] if errors is FACTORY else errors
 
     def all_findings(self) -> list[Finding]:
         """Errors and findings together, in report order (file, line, column, code)."""

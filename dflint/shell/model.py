@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from typing import ClassVar
 
+from dflint.records import FACTORY, Factories, FrozenRecord, IdentityRecord
 from dflint.shell.positions import PositionOf
 from dflint.shell.tokens import HereDoc, OperatorProblem, Token, operator_problems
 from dflint.span import Span
@@ -19,14 +20,16 @@ from dflint.span import Span
 Operator = Token
 
 
-@dataclass(frozen=True, slots=True)
-class ShellWord:
+class ShellWord(FrozenRecord):
     """One shell word as written.
 
     ``value`` is the word after quote removal when it is statically known (no ``$x``, ``$(...)``,
     arithmetic); otherwise None. ``unquoted`` is always available: quotes removed, expansions
     kept verbatim (``"pkg==${V}"`` → ``pkg==${V}``), which is what pinning checks want.
     """
+
+    __slots__ = ("end", "span", "start", "text", "unquoted", "value")
+    __match_args__ = ("text", "value", "unquoted", "start", "end", "span")
 
     text: str
     value: str | None
@@ -35,14 +38,25 @@ class ShellWord:
     end: int
     span: Span
 
+    def __init__(self, text: str, value: str | None, unquoted: str, start: int, end: int, span: Span) -> None:
+        _set = object.__setattr__
+        _set(self, "text", text)
+        _set(self, "value", value)
+        _set(self, "unquoted", unquoted)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "span", span)
+
     @property
     def is_static(self) -> bool:
         return self.value is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Assignment:
+class Assignment(FrozenRecord):
     """``NAME=value`` before a command (or given to ``env``), or a bare assignment statement."""
+
+    __slots__ = ("append", "end", "name", "span", "start", "text", "value")
+    __match_args__ = ("name", "value", "text", "start", "end", "span", "append")
 
     name: str
     value: str | None
@@ -50,12 +64,27 @@ class Assignment:
     start: int
     end: int
     span: Span
-    append: bool = False
+    append: bool
+
+    def __init__(
+        self, name: str, value: str | None, text: str, start: int, end: int, span: Span,
+        append: bool = False,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "value", value)
+        _set(self, "text", text)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "span", span)
+        _set(self, "append", append)
 
 
-@dataclass(frozen=True, slots=True)
-class Redirect:
+class Redirect(FrozenRecord):
     """A redirection: ``>file``, ``2>&1``, ``<<<word``, or a heredoc (``heredoc`` set)."""
+
+    __slots__ = ("descriptor", "end", "heredoc", "heredoc_body", "operator", "span", "start", "target")
+    __match_args__ = ("operator", "descriptor", "target", "start", "end", "span", "heredoc", "heredoc_body")
 
     operator: str
     descriptor: str | None
@@ -63,20 +92,40 @@ class Redirect:
     start: int
     end: int
     span: Span
-    heredoc: HereDoc | None = None
-    heredoc_body: str | None = None
+    heredoc: HereDoc | None
+    heredoc_body: str | None
+
+    def __init__(
+        self, operator: str, descriptor: str | None, target: ShellWord | None, start: int, end: int,
+        span: Span, heredoc: HereDoc | None = None, heredoc_body: str | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "operator", operator)
+        _set(self, "descriptor", descriptor)
+        _set(self, "target", target)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "span", span)
+        _set(self, "heredoc", heredoc)
+        _set(self, "heredoc_body", heredoc_body)
 
 
-@dataclass(frozen=True, slots=True)
-class Wrapper:
+class Wrapper(FrozenRecord):
     """A command that runs another one (``sudo -u x``, ``env A=b``, ``nohup``), with its own words."""
+
+    __slots__ = ("name", "words")
+    __match_args__ = ("name", "words")
 
     name: str
     words: tuple[ShellWord, ...]
 
+    def __init__(self, name: str, words: tuple[ShellWord, ...]) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "words", words)
 
-@dataclass(eq=False, slots=True)
-class SimpleCommand:
+
+class SimpleCommand(IdentityRecord):
     """One simple command, after stripping leading assignments and wrapper programs.
 
     ``name`` is the effective program as written (``/usr/bin/pip``), ``basename`` its last path
@@ -86,6 +135,41 @@ class SimpleCommand:
     enclosing subshell-like environments (used by :meth:`ShellScript.has_pipefail`).
     """
 
+    __slots__ = (
+        "args",
+        "assignments",
+        "background",
+        "enclosing",
+        "end",
+        "in_condition",
+        "in_function",
+        "in_pipeline",
+        "in_subshell",
+        "in_substitution",
+        "kind",
+        "list_index",
+        "list_position",
+        "name",
+        "name_word",
+        "negated",
+        "pipeline_index",
+        "pipeline_length",
+        "pipeline_position",
+        "redirects",
+        "scope",
+        "span",
+        "start",
+        "words",
+        "wrappers",
+    )
+    __match_args__ = (
+        "name", "name_word", "args", "words", "start", "end", "span", "assignments", "redirects", "wrappers",
+        "kind", "in_pipeline", "pipeline_index", "pipeline_position", "pipeline_length", "list_index",
+        "list_position", "in_subshell", "in_substitution", "in_condition", "in_function", "negated",
+        "background", "enclosing", "scope",
+    )
+    _factories: ClassVar[Factories] = {"assignments": list, "redirects": list, "wrappers": list}
+
     name: str | None
     name_word: ShellWord | None
     args: list[ShellWord]
@@ -93,24 +177,60 @@ class SimpleCommand:
     start: int
     end: int
     span: Span
-    assignments: list[Assignment] = field(default_factory=list)
-    redirects: list[Redirect] = field(default_factory=list)
-    wrappers: list[Wrapper] = field(default_factory=list)
-    kind: str = "command"
-    in_pipeline: bool = False
-    pipeline_index: int | None = None
-    pipeline_position: int | None = None
-    pipeline_length: int = 1
-    list_index: int | None = None
-    list_position: int | None = None
-    in_subshell: bool = False
-    in_substitution: bool = False
-    in_condition: bool = False
-    in_function: bool = False
-    negated: bool = False
-    background: bool = False
-    enclosing: tuple[str, ...] = ()
-    scope: tuple[int, ...] = ()
+    assignments: list[Assignment]
+    redirects: list[Redirect]
+    wrappers: list[Wrapper]
+    kind: str
+    in_pipeline: bool
+    pipeline_index: int | None
+    pipeline_position: int | None
+    pipeline_length: int
+    list_index: int | None
+    list_position: int | None
+    in_subshell: bool
+    in_substitution: bool
+    in_condition: bool
+    in_function: bool
+    negated: bool
+    background: bool
+    enclosing: tuple[str, ...]
+    scope: tuple[int, ...]
+
+    def __init__(
+        self, name: str | None, name_word: ShellWord | None, args: list[ShellWord], words: list[ShellWord],
+        start: int, end: int, span: Span, assignments: list[Assignment] = FACTORY,
+        redirects: list[Redirect] = FACTORY, wrappers: list[Wrapper] = FACTORY, kind: str = "command",
+        in_pipeline: bool = False, pipeline_index: int | None = None, pipeline_position: int | None = None,
+        pipeline_length: int = 1, list_index: int | None = None, list_position: int | None = None,
+        in_subshell: bool = False, in_substitution: bool = False, in_condition: bool = False,
+        in_function: bool = False, negated: bool = False, background: bool = False,
+        enclosing: tuple[str, ...] = (), scope: tuple[int, ...] = (),
+    ) -> None:
+        self.name = name
+        self.name_word = name_word
+        self.args = args
+        self.words = words
+        self.start = start
+        self.end = end
+        self.span = span
+        self.assignments = [] if assignments is FACTORY else assignments
+        self.redirects = [] if redirects is FACTORY else redirects
+        self.wrappers = [] if wrappers is FACTORY else wrappers
+        self.kind = kind
+        self.in_pipeline = in_pipeline
+        self.pipeline_index = pipeline_index
+        self.pipeline_position = pipeline_position
+        self.pipeline_length = pipeline_length
+        self.list_index = list_index
+        self.list_position = list_position
+        self.in_subshell = in_subshell
+        self.in_substitution = in_substitution
+        self.in_condition = in_condition
+        self.in_function = in_function
+        self.negated = negated
+        self.background = background
+        self.enclosing = enclosing
+        self.scope = scope
 
     @property
     def basename(self) -> str | None:
@@ -135,19 +255,31 @@ class SimpleCommand:
         return f"SimpleCommand({self.name!r}, args={[w.text for w in self.args]!r}, {self.start}:{self.end})"
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(FrozenRecord):
     """One element of a pipeline or of an ``&&``/``||`` list: a simple command or a compound one.
 
     ``kind`` is ``command`` for a simple command, otherwise the construct (``subshell``,
     ``pipeline``, ``if_statement``...). ``commands`` are all simple commands inside it.
     """
 
+    __slots__ = ("commands", "end", "kind", "span", "start")
+    __match_args__ = ("kind", "start", "end", "span", "commands")
+
     kind: str
     start: int
     end: int
     span: Span
     commands: tuple[SimpleCommand, ...]
+
+    def __init__(
+        self, kind: str, start: int, end: int, span: Span, commands: tuple[SimpleCommand, ...],
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "kind", kind)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "span", span)
+        _set(self, "commands", commands)
 
     @property
     def command(self) -> SimpleCommand | None:
@@ -157,19 +289,48 @@ class Segment:
         return None
 
 
-@dataclass(eq=False, slots=True)
-class Pipeline:
+class Pipeline(IdentityRecord):
     """A pipeline of two or more stages (``a | b``); single commands are not listed here."""
+
+    __slots__ = (
+        "end",
+        "followed_by",
+        "in_list",
+        "negated",
+        "operators",
+        "preceded_by",
+        "span",
+        "stages",
+        "start",
+    )
+    __match_args__ = (
+        "stages", "operators", "start", "end", "span", "negated", "in_list", "preceded_by", "followed_by",
+    )
 
     stages: tuple[Segment, ...]
     operators: tuple[Operator, ...]
     start: int
     end: int
     span: Span
-    negated: bool = False
-    in_list: bool = False
-    preceded_by: str | None = None
-    followed_by: str | None = None
+    negated: bool
+    in_list: bool
+    preceded_by: str | None
+    followed_by: str | None
+
+    def __init__(
+        self, stages: tuple[Segment, ...], operators: tuple[Operator, ...], start: int, end: int, span: Span,
+        negated: bool = False, in_list: bool = False, preceded_by: str | None = None,
+        followed_by: str | None = None,
+    ) -> None:
+        self.stages = stages
+        self.operators = operators
+        self.start = start
+        self.end = end
+        self.span = span
+        self.negated = negated
+        self.in_list = in_list
+        self.preceded_by = preceded_by
+        self.followed_by = followed_by
 
     @property
     def commands(self) -> list[SimpleCommand]:
@@ -181,9 +342,11 @@ class Pipeline:
         return self.in_list and self.followed_by is None
 
 
-@dataclass(eq=False, slots=True)
-class CommandList:
+class CommandList(IdentityRecord):
     """An and-or list: items joined by ``&&`` and ``||`` (flattened: ``a && b || c`` has 3 items)."""
+
+    __slots__ = ("end", "items", "operators", "span", "start")
+    __match_args__ = ("items", "operators", "start", "end", "span")
 
     items: tuple[Segment, ...]
     operators: tuple[Operator, ...]
@@ -191,21 +354,44 @@ class CommandList:
     end: int
     span: Span
 
+    def __init__(
+        self, items: tuple[Segment, ...], operators: tuple[Operator, ...], start: int, end: int, span: Span,
+    ) -> None:
+        self.items = items
+        self.operators = operators
+        self.start = start
+        self.end = end
+        self.span = span
 
-@dataclass(frozen=True, slots=True)
-class ShellSyntaxError:
+
+class ShellSyntaxError(FrozenRecord):
     """A tree-sitter ERROR or MISSING node (``missing`` names the expected token)."""
+
+    __slots__ = ("end", "message", "missing", "span", "start")
+    __match_args__ = ("message", "start", "end", "span", "missing")
 
     message: str
     start: int
     end: int
     span: Span
-    missing: str | None = None
+    missing: str | None
+
+    def __init__(self, message: str, start: int, end: int, span: Span, missing: str | None = None) -> None:
+        _set = object.__setattr__
+        _set(self, "message", message)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "span", span)
+        _set(self, "missing", missing)
 
 
-@dataclass(eq=False)
-class ShellScript:
+class ShellScript(IdentityRecord):
     """The analysis of one script (a RUN line, a heredoc body, a ``sh -c`` string)."""
+
+    __match_args__ = (
+        "script", "commands", "pipelines", "lists", "tokens", "heredocs", "syntax_errors", "position_of",
+        "shell",
+    )
 
     script: str
     commands: list[SimpleCommand]
@@ -216,7 +402,22 @@ class ShellScript:
     syntax_errors: list[ShellSyntaxError]
     position_of: PositionOf
     #: argv of the SHELL that runs the script, when the caller knows it.
-    shell: tuple[str, ...] | None = None
+    shell: tuple[str, ...] | None
+
+    def __init__(
+        self, script: str, commands: list[SimpleCommand], pipelines: list[Pipeline],
+        lists: list[CommandList], tokens: list[Token], heredocs: list[HereDoc],
+        syntax_errors: list[ShellSyntaxError], position_of: PositionOf, shell: tuple[str, ...] | None = None,
+    ) -> None:
+        self.script = script
+        self.commands = commands
+        self.pipelines = pipelines
+        self.lists = lists
+        self.tokens = tokens
+        self.heredocs = heredocs
+        self.syntax_errors = syntax_errors
+        self.position_of = position_of
+        self.shell = shell
 
     @property
     def operators(self) -> list[Operator]:

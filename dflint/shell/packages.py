@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
+from dflint.records import FrozenRecord
 from dflint.shell.model import ShellWord, SimpleCommand
 
 #: Versions that name a moving target rather than a release.
@@ -33,34 +33,75 @@ _ARCHIVE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(FrozenRecord):
     """One option as given: ``-y`` (from ``-yq`` too), ``--index-url=X``, ``-r req.txt``."""
+
+    __slots__ = ("name", "value", "value_word", "word")
+    __match_args__ = ("name", "value", "word", "value_word")
 
     name: str
     value: str | None
     word: ShellWord
-    value_word: ShellWord | None = None
+    value_word: ShellWord | None
+
+    def __init__(
+        self, name: str, value: str | None, word: ShellWord, value_word: ShellWord | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "value", value)
+        _set(self, "word", word)
+        _set(self, "value_word", value_word)
 
 
-@dataclass(frozen=True, slots=True)
-class PackageRef:
+class PackageRef(FrozenRecord):
     """A package operand. ``kind``: ``name`` (registry package), ``path`` (local file or directory),
     ``url`` (URL, VCS or repo shorthand), ``group`` (``@group``), ``dynamic`` (the name itself is
     an expansion such as ``$PKGS``). ``pinned``: a version constraint that is not a moving tag."""
+
+    __slots__ = ("kind", "name", "operator", "pinned", "qualifier", "version", "word")
+    __match_args__ = ("name", "version", "pinned", "word", "operator", "kind", "qualifier")
 
     name: str
     version: str | None
     pinned: bool
     word: ShellWord
-    operator: str | None = None
-    kind: str = "name"
-    qualifier: str | None = None  # apt target release (``pkg/bookworm``), apk tag (``pkg@edge``)
+    operator: str | None
+    kind: str
+    qualifier: str | None  # apt target release (``pkg/bookworm``), apk tag (``pkg@edge``)
+
+    def __init__(
+        self, name: str, version: str | None, pinned: bool, word: ShellWord, operator: str | None = None,
+        kind: str = "name", qualifier: str | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "version", version)
+        _set(self, "pinned", pinned)
+        _set(self, "word", word)
+        _set(self, "operator", operator)
+        _set(self, "kind", kind)
+        _set(self, "qualifier", qualifier)
 
 
-@dataclass(frozen=True, slots=True)
-class PackageCommand:
+class PackageCommand(FrozenRecord):
     """A package-manager invocation: tool, subcommand, options and package operands."""
+
+    __slots__ = (
+        "command",
+        "install_subcommands",
+        "operands",
+        "options",
+        "packages",
+        "subcommand",
+        "subcommand_word",
+        "tool",
+    )
+    __match_args__ = (
+        "tool", "subcommand", "subcommand_word", "packages", "options", "operands", "command",
+        "install_subcommands",
+    )
+    _no_repr = frozenset({"install_subcommands"})
 
     tool: str
     subcommand: str | None
@@ -69,7 +110,22 @@ class PackageCommand:
     options: tuple[Option, ...]
     operands: tuple[ShellWord, ...]
     command: SimpleCommand
-    install_subcommands: frozenset[str] = field(default=frozenset({"install"}), repr=False)
+    install_subcommands: frozenset[str]
+
+    def __init__(
+        self, tool: str, subcommand: str | None, subcommand_word: ShellWord | None,
+        packages: tuple[PackageRef, ...], options: tuple[Option, ...], operands: tuple[ShellWord, ...],
+        command: SimpleCommand, install_subcommands: frozenset[str] = frozenset({"install"}),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "tool", tool)
+        _set(self, "subcommand", subcommand)
+        _set(self, "subcommand_word", subcommand_word)
+        _set(self, "packages", packages)
+        _set(self, "options", options)
+        _set(self, "operands", operands)
+        _set(self, "command", command)
+        _set(self, "install_subcommands", install_subcommands)
 
     @property
     def is_install(self) -> bool:
@@ -93,8 +149,9 @@ class PackageCommand:
         return [p for p in self.packages if p.kind == "name" and not p.pinned]
 
 
-@dataclass(frozen=True, slots=True)
 class AptCommand(PackageCommand):
+    __slots__ = ()
+
     @property
     def quiet_level(self) -> int:
         level = 0
@@ -133,8 +190,9 @@ def _apt_config(value: str | None, key: str, wanted: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
 class ApkCommand(PackageCommand):
+    __slots__ = ()
+
     @property
     def no_cache(self) -> bool:
         return self.has_option("--no-cache")
@@ -145,9 +203,10 @@ class ApkCommand(PackageCommand):
         return values[-1] if values else None
 
 
-@dataclass(frozen=True, slots=True)
 class YumCommand(PackageCommand):
     """yum, dnf, microdnf, tdnf."""
+
+    __slots__ = ()
 
     @property
     def assume_yes(self) -> bool:
@@ -158,21 +217,48 @@ class YumCommand(PackageCommand):
         return self.subcommand == "clean" and any(w.value == "all" for w in self.operands)
 
 
-@dataclass(frozen=True, slots=True)
 class ZypperCommand(PackageCommand):
+    __slots__ = ()
+
     @property
     def non_interactive(self) -> bool:
         return self.has_option("-n", "--non-interactive", "--no-confirm", "-y")
 
 
-@dataclass(frozen=True, slots=True)
 class PipCommand(PackageCommand):
     """pip/pip3/``python -m pip``. ``editable``, ``local_paths`` and ``urls`` are kept apart from
     registry packages; ``requirement_files``/``constraint_files`` are the ``-r``/``-c`` values."""
 
-    requirement_files: tuple[str, ...] = ()
-    constraint_files: tuple[str, ...] = ()
-    editable: tuple[str, ...] = ()
+    __slots__ = ("constraint_files", "editable", "requirement_files")
+    __match_args__ = (
+        "tool", "subcommand", "subcommand_word", "packages", "options", "operands", "command",
+        "install_subcommands", "requirement_files", "constraint_files", "editable",
+    )
+    _no_repr = frozenset({"install_subcommands"})
+
+    requirement_files: tuple[str, ...]
+    constraint_files: tuple[str, ...]
+    editable: tuple[str, ...]
+
+    def __init__(
+        self, tool: str, subcommand: str | None, subcommand_word: ShellWord | None,
+        packages: tuple[PackageRef, ...], options: tuple[Option, ...], operands: tuple[ShellWord, ...],
+        command: SimpleCommand, install_subcommands: frozenset[str] = frozenset({"install"}),
+        requirement_files: tuple[str, ...] = (), constraint_files: tuple[str, ...] = (),
+        editable: tuple[str, ...] = (),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "tool", tool)
+        _set(self, "subcommand", subcommand)
+        _set(self, "subcommand_word", subcommand_word)
+        _set(self, "packages", packages)
+        _set(self, "options", options)
+        _set(self, "operands", operands)
+        _set(self, "command", command)
+        _set(self, "install_subcommands", install_subcommands)
+        _set(self, "requirement_files", requirement_files)
+        _set(self, "constraint_files", constraint_files)
+        _set(self, "editable", editable)
 
     @property
     def no_cache_dir(self) -> bool:
@@ -195,29 +281,51 @@ class PipCommand(PackageCommand):
         return [p for p in self.packages if p.kind == "url"]
 
 
-@dataclass(frozen=True, slots=True)
 class NodeCommand(PackageCommand):
     """npm, yarn, pnpm."""
 
-    global_install: bool = False
+    __slots__ = ("global_install",)
+    __match_args__ = (
+        "tool", "subcommand", "subcommand_word", "packages", "options", "operands", "command",
+        "install_subcommands", "global_install",
+    )
+    _no_repr = frozenset({"install_subcommands"})
+
+    global_install: bool
+
+    def __init__(
+        self, tool: str, subcommand: str | None, subcommand_word: ShellWord | None,
+        packages: tuple[PackageRef, ...], options: tuple[Option, ...], operands: tuple[ShellWord, ...],
+        command: SimpleCommand, install_subcommands: frozenset[str] = frozenset({"install"}),
+        global_install: bool = False,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "tool", tool)
+        _set(self, "subcommand", subcommand)
+        _set(self, "subcommand_word", subcommand_word)
+        _set(self, "packages", packages)
+        _set(self, "options", options)
+        _set(self, "operands", operands)
+        _set(self, "command", command)
+        _set(self, "install_subcommands", install_subcommands)
+        _set(self, "global_install", global_install)
 
     @property
     def is_ci(self) -> bool:
         return self.subcommand == "ci"
 
 
-@dataclass(frozen=True, slots=True)
 class GemCommand(PackageCommand):
-    pass
+    __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
 class GoCommand(PackageCommand):
-    pass
+    __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
 class CargoCommand(PackageCommand):
+    __slots__ = ()
+
     @property
     def locked(self) -> bool:
         return self.has_option("--locked")

@@ -9,9 +9,9 @@ sometimes turns it into ERROR; the scanner already knows exactly where each here
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
 from typing import Any
 
+from dflint.records import FrozenRecord, replace
 from dflint.shell.model import (
     Assignment,
     CommandList,
@@ -55,19 +55,51 @@ def _parse_tree(text: str) -> Any:
         return _parser().parse(text.encode("utf-8", "surrogatepass"))
 
 
-@dataclass(frozen=True, slots=True)
-class _Where:
+class _Where(FrozenRecord):
     """Where the walker is: inherited by every node below."""
 
-    enclosing: tuple[str, ...] = ()
-    scope: tuple[int, ...] = ()
-    in_subshell: bool = False
-    in_substitution: bool = False
-    in_condition: bool = False
-    in_function: bool = False
-    negated: bool = False
-    pipeline: tuple[int, int, int] | None = None  # (index, position, length)
-    list_item: tuple[int, int] | None = None  # (index, position)
+    __slots__ = (
+        "enclosing",
+        "in_condition",
+        "in_function",
+        "in_subshell",
+        "in_substitution",
+        "list_item",
+        "negated",
+        "pipeline",
+        "scope",
+    )
+    __match_args__ = (
+        "enclosing", "scope", "in_subshell", "in_substitution", "in_condition", "in_function", "negated",
+        "pipeline", "list_item",
+    )
+
+    enclosing: tuple[str, ...]
+    scope: tuple[int, ...]
+    in_subshell: bool
+    in_substitution: bool
+    in_condition: bool
+    in_function: bool
+    negated: bool
+    pipeline: tuple[int, int, int] | None  # (index, position, length)
+    list_item: tuple[int, int] | None  # (index, position)
+
+    def __init__(
+        self, enclosing: tuple[str, ...] = (), scope: tuple[int, ...] = (), in_subshell: bool = False,
+        in_substitution: bool = False, in_condition: bool = False, in_function: bool = False,
+        negated: bool = False, pipeline: tuple[int, int, int] | None = None,
+        list_item: tuple[int, int] | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "enclosing", enclosing)
+        _set(self, "scope", scope)
+        _set(self, "in_subshell", in_subshell)
+        _set(self, "in_substitution", in_substitution)
+        _set(self, "in_condition", in_condition)
+        _set(self, "in_function", in_function)
+        _set(self, "negated", negated)
+        _set(self, "pipeline", pipeline)
+        _set(self, "list_item", list_item)
 
 
 class _Builder:

@@ -13,8 +13,9 @@ their bodies, because tree-sitter-bash mis-parses whatever follows ``<<EOF`` on 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+from typing import ClassVar
 
+from dflint.records import FACTORY, Factories, FrozenRecord, Record
 from dflint.shell.positions import PositionOf, script_positions, span_of
 from dflint.span import Span
 
@@ -34,8 +35,7 @@ _WORD_STOP = _META + "'\"`$\\"
 _COMMAND_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "{", "!", "time"})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(FrozenRecord):
     """One control operator (or subshell parenthesis, or newline) as written in the script.
 
     ``blank_before``/``blank_after``: only blanks and comments separate this token from the previous
@@ -43,6 +43,11 @@ class Token:
     text in between. ``context`` numbers the command context (0 = the script itself; each
     ``$(...)``, backtick or process substitution gets its own), ``depth`` is its nesting level.
     """
+
+    __slots__ = ("blank_after", "blank_before", "context", "depth", "end", "kind", "span", "start", "text")
+    __match_args__ = (
+        "kind", "text", "start", "end", "span", "depth", "context", "blank_before", "blank_after",
+    )
 
     kind: str
     text: str
@@ -54,15 +59,46 @@ class Token:
     blank_before: bool
     blank_after: bool
 
+    def __init__(
+        self, kind: str, text: str, start: int, end: int, span: Span, depth: int, context: int,
+        blank_before: bool, blank_after: bool,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "kind", kind)
+        _set(self, "text", text)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "span", span)
+        _set(self, "depth", depth)
+        _set(self, "context", context)
+        _set(self, "blank_before", blank_before)
+        _set(self, "blank_after", blank_after)
 
-@dataclass(frozen=True, slots=True)
-class HereDoc:
+
+class HereDoc(FrozenRecord):
     """A here-document found by the scanner.
 
     ``start``/``end`` cover the operator and its delimiter word (``<<-'EOF'``); the body runs from
     ``body_start`` to ``body_end`` (the start of the terminator line); ``terminator_end`` is the end
     of the terminator line (or of the text when it is missing: ``terminated`` is then False).
     """
+
+    __slots__ = (
+        "body_end",
+        "body_start",
+        "delimiter",
+        "end",
+        "operator",
+        "quoted",
+        "start",
+        "strip_tabs",
+        "terminated",
+        "terminator_end",
+    )
+    __match_args__ = (
+        "start", "end", "operator", "delimiter", "quoted", "strip_tabs", "body_start", "body_end",
+        "terminator_end", "terminated",
+    )
 
     start: int
     end: int
@@ -75,47 +111,113 @@ class HereDoc:
     terminator_end: int
     terminated: bool
 
+    def __init__(
+        self, start: int, end: int, operator: str, delimiter: str, quoted: bool, strip_tabs: bool,
+        body_start: int, body_end: int, terminator_end: int, terminated: bool,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "operator", operator)
+        _set(self, "delimiter", delimiter)
+        _set(self, "quoted", quoted)
+        _set(self, "strip_tabs", strip_tabs)
+        _set(self, "body_start", body_start)
+        _set(self, "body_end", body_end)
+        _set(self, "terminator_end", terminator_end)
+        _set(self, "terminated", terminated)
 
-@dataclass(frozen=True, slots=True)
-class OperatorProblem:
+
+class OperatorProblem(FrozenRecord):
     """A control operator in a place where the shell would report a syntax error."""
+
+    __slots__ = ("kind", "message", "token")
+    __match_args__ = ("token", "kind", "message")
 
     token: Token
     kind: str  # "leading", "doubled", "trailing"
     message: str
 
+    def __init__(self, token: Token, kind: str, message: str) -> None:
+        _set = object.__setattr__
+        _set(self, "token", token)
+        _set(self, "kind", kind)
+        _set(self, "message", message)
 
-@dataclass(slots=True)
-class _RawToken:
+
+class _RawToken(Record):
+    __slots__ = ("blank_after", "blank_before", "context", "depth", "end", "kind", "start")
+    __match_args__ = ("kind", "start", "end", "depth", "context", "blank_before", "blank_after")
     kind: str
     start: int
     end: int
     depth: int
     context: int
     blank_before: bool
-    blank_after: bool = True
+    blank_after: bool
+
+    def __init__(
+        self, kind: str, start: int, end: int, depth: int, context: int, blank_before: bool,
+        blank_after: bool = True,
+    ) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.depth = depth
+        self.context = context
+        self.blank_before = blank_before
+        self.blank_after = blank_after
 
 
-@dataclass(slots=True)
-class _Context:
+class _Context(Record):
+    __slots__ = ("case_states", "command_start", "depth", "dirty", "ident", "in_test", "last", "paren_depth")
+    __match_args__ = (
+        "ident", "depth", "dirty", "last", "command_start", "paren_depth", "case_states", "in_test",
+    )
+    _factories: ClassVar[Factories] = {"case_states": list}
     ident: int
     depth: int
-    dirty: bool = False
-    last: _RawToken | None = None
-    command_start: bool = True
-    paren_depth: int = 0
-    case_states: list[str] = field(default_factory=list)
-    in_test: bool = False
+    dirty: bool
+    last: _RawToken | None
+    command_start: bool
+    paren_depth: int
+    case_states: list[str]
+    in_test: bool
+
+    def __init__(
+        self, ident: int, depth: int, dirty: bool = False, last: _RawToken | None = None,
+        command_start: bool = True, paren_depth: int = 0, case_states: list[str] = FACTORY,
+        in_test: bool = False,
+    ) -> None:
+        self.ident = ident
+        self.depth = depth
+        self.dirty = dirty
+        self.last = last
+        self.command_start = command_start
+        self.paren_depth = paren_depth
+        self.case_states = [] if case_states is FACTORY else case_states
+        self.in_test = in_test
 
 
-@dataclass(slots=True)
-class _PendingHereDoc:
+class _PendingHereDoc(Record):
+    __slots__ = ("delimiter", "end", "operator", "quoted", "start", "strip_tabs")
+    __match_args__ = ("start", "end", "operator", "delimiter", "quoted", "strip_tabs")
     start: int
     end: int
     operator: str
     delimiter: str
     quoted: bool
     strip_tabs: bool
+
+    def __init__(
+        self, start: int, end: int, operator: str, delimiter: str, quoted: bool, strip_tabs: bool,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.operator = operator
+        self.delimiter = delimiter
+        self.quoted = quoted
+        self.strip_tabs = strip_tabs
 
 
 class _Scanner:

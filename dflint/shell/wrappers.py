@@ -9,20 +9,31 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
+from dflint.records import FrozenRecord
 from dflint.shell.model import ShellWord
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
-@dataclass(frozen=True, slots=True)
-class WrapperSpec:
-    options_with_value: frozenset[str] = frozenset()
-    positionals: int = 0
-    assignments: bool = False
+class WrapperSpec(FrozenRecord):
+    __slots__ = ("assignments", "lookup_options", "options_with_value", "positionals")
+    __match_args__ = ("options_with_value", "positionals", "assignments", "lookup_options")
+    options_with_value: frozenset[str]
+    positionals: int
+    assignments: bool
     #: Options that make the wrapper not run a command at all (``command -v x``).
-    lookup_options: frozenset[str] = frozenset()
+    lookup_options: frozenset[str]
+
+    def __init__(
+        self, options_with_value: frozenset[str] = frozenset(), positionals: int = 0,
+        assignments: bool = False, lookup_options: frozenset[str] = frozenset(),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "options_with_value", options_with_value)
+        _set(self, "positionals", positionals)
+        _set(self, "assignments", assignments)
+        _set(self, "lookup_options", lookup_options)
 
 
 def _spec(
@@ -59,13 +70,23 @@ WRAPPERS: dict[str, WrapperSpec] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Unwrapped:
+class Unwrapped(FrozenRecord):
     """Where the effective program starts and what was stripped before it."""
+
+    __slots__ = ("assignments", "program_index", "wrappers")
+    __match_args__ = ("program_index", "wrappers", "assignments")
 
     program_index: int | None
     wrappers: list[tuple[str, int, int]]  # (name, first word index, end index)
     assignments: list[int]  # indices of NAME=value words given to env/sudo
+
+    def __init__(
+        self, program_index: int | None, wrappers: list[tuple[str, int, int]], assignments: list[int],
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "program_index", program_index)
+        _set(self, "wrappers", wrappers)
+        _set(self, "assignments", assignments)
 
 
 def unwrap(words: list[ShellWord]) -> Unwrapped:
