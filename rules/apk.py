@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from dflint.finding import FixSafety, Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.shell import ShellWord
 from dflint.shell.packages import ApkCommand, parse_apk
 
 from ._pkgmgr import (
@@ -17,6 +18,7 @@ from ._pkgmgr import (
     removes,
     run_scripts,
 )
+from ._pkgvars import expand_packages
 
 APK_CACHES = ("/var/cache/apk", "/etc/apk/cache")
 
@@ -30,8 +32,11 @@ class ApkPinVersions(Rule):
     Checks that every package given to `apk add` has a version constraint (`pkg=1.2-r0`,
     `pkg~1.2`, `'pkg>1.2'`) or is a local `.apk` file.
 
-    The values of `--virtual`/`-t`, `--repository`/`-X` and `--root`/`-p` are not packages,
-    and a package held in a variable (`$PKGS`) cannot be judged, so neither is reported.
+    The values of `--virtual`/`-t`, `--repository`/`-X` and `--root`/`-p` are not packages.
+    A package list held in a variable (`$PKGS`, `${PKGS}`, `${PKGS//,/ }`) is read from its
+    last assignment earlier in the same RUN, else from the ARG default or ENV in scope, and
+    reported when it holds an unpinned package; when its value cannot be known (an ARG without
+    a default, `$(...)`, a loop variable), it is not reported.
 
     ## Why is this bad?
     An unpinned package installs whatever the repository holds on the day of the build, so
@@ -49,6 +54,25 @@ class ApkPinVersions(Rule):
     RUN apk add --no-cache curl=8.9.1-r0
     ```
 
+    ## Differences from hadolint
+    hadolint judges a variable by its name, not its value: it reports `$PKGS` even when it
+    holds only pinned packages. dflint reads the value:
+    ```dockerfile
+    FROM alpine:3.20
+    ENV PINNED="curl=8.9.1-r0"
+    RUN apk add --no-cache $PINNED
+    RUN PKGS="curl git" && apk add --no-cache $PKGS
+    ```
+    hadolint reports lines 3 and 4; dflint reports line 4 only (`$PKGS` holds `curl`, `git`).
+
+    hadolint misses `sudo apk` and `/sbin/apk`, which dflint reads as `apk`:
+    ```dockerfile
+    FROM alpine:3.20
+    RUN sudo apk add --no-cache curl
+    RUN /sbin/apk add --no-cache git
+    ```
+    hadolint reports nothing here; dflint reports lines 2 and 3.
+
     ## References
     - hadolint DL3018
     """
@@ -61,21 +85,37 @@ class ApkPinVersions(Rule):
     def check(self, ctx: Context) -> Iterator[Violation]:
         for item in run_scripts(ctx):
             for apk in apk_adds(item):
-                for package in apk.unpinned:
-                    text = package.word.value or package.name
-                    yield Violation(
-                        package.word.span,
-                        f"Pin versions in apk add: `{text}` has no version (use `{text}=<version>`)",
-                    )
+                unpinned = {id(p) for p in apk.unpinned}
+                for package in apk.packages:
+                    if package.kind == "dynamic":
+                        yield from self._variable(ctx, item, apk, package.word)
+                    elif id(package) in unpinned:
+                        text = package.word.value or package.name
+                        yield Violation(
+                            package.word.span,
+                            f"Pin versions in apk add: `{text}` has no version (use `{text}=<version>`)",
+                        )
+
+    @staticmethod
+    def _variable(ctx: Context, item: RunScript, apk: ApkCommand, word: ShellWord) -> Iterator[Violation]:
+        """``$PKGS`` whose value is known: reported when it holds an unpinned package."""
+        expanded = expand_packages(ctx, item, apk.command, word, "apk add", parse_apk)
+        if expanded is None:
+            return
+        names = [p.name for p in expanded.unpinned]
+        if names:
+            listed = ", ".join(f"`{n}`" for n in names)
+            yield Violation(
+                word.span, f"Pin versions in apk add: `{word.text}` holds {listed} with no version"
+            )
 
 
 class ApkAddWithoutNoCache(Rule):
     """## What it does
     Checks that `apk add` is given `--no-cache`.
 
-    Exempt: a cache or tmpfs mount on `/var/cache/apk` (or `/etc/apk/cache`), and, unlike
-    hadolint, an `rm -rf /var/cache/apk/*` later in the same RUN, which leaves the layer just
-    as clean: `apk update && apk add curl && rm -rf /var/cache/apk/*` is accepted here.
+    Exempt: a cache or tmpfs mount on `/var/cache/apk` (or `/etc/apk/cache`), and an
+    `rm -rf /var/cache/apk/*` later in the same RUN, which leaves the layer just as clean.
 
     ## Why is this bad?
     Without `--no-cache`, apk keeps the package index it downloaded in `/var/cache/apk`, and
@@ -95,6 +135,25 @@ class ApkAddWithoutNoCache(Rule):
 
     ## Fix safety
     Safe: ` --no-cache` is inserted right after `add`; apk then fetches a fresh index itself.
+
+    ## Differences from hadolint
+    hadolint wants `--no-cache` even when the same RUN deletes the cache afterwards, which
+    leaves the layer as clean; dflint accepts the deletion (of `/var/cache/apk` or a parent,
+    not of an unrelated directory):
+    ```dockerfile
+    FROM alpine:3.20
+    RUN apk update && apk add curl=8.9.1-r0 && rm -rf /var/cache/apk/*
+    RUN apk add -U git=2.45.2-r0 && rm -rf /var/cache/apk/*
+    RUN apk add vim=9.1.0414-r0 && rm -rf /tmp/*
+    ```
+    hadolint reports lines 2, 3 and 4; dflint reports line 4 only.
+
+    hadolint misses `sudo apk`, which dflint reads as `apk`:
+    ```dockerfile
+    FROM alpine:3.20
+    RUN sudo apk add curl=8.9.1-r0
+    ```
+    hadolint reports nothing here; dflint reports line 2.
 
     ## References
     - hadolint DL3019

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from dflint.finding import FixSafety, Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.shell import ShellWord, SimpleCommand
 from dflint.shell.packages import AptCommand as AptInvocation
 from dflint.shell.packages import parse_apt
 
@@ -24,9 +25,11 @@ from ._pkgmgr import (
     removes,
     run_scripts,
 )
+from ._pkgvars import expand_packages
 
 APT_LISTS = "/var/lib/apt/lists"
 _FALSE = frozenset({"false", "0", "no", "off"})
+_INNER_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
 
 
 def apt_get_installs(item: RunScript) -> list[AptInvocation]:
@@ -38,6 +41,25 @@ def apt_get_installs(item: RunScript) -> list[AptInvocation]:
     ]
 
 
+def _inner_shell_removes(item: RunScript, after: SimpleCommand, directory: str) -> bool:
+    """Whether a ``sh -c '...'`` / ``bash -c "..."`` after ``after`` deletes ``directory``
+    (``apt-get update && sudo bash -c "... && rm -rf /var/lib/apt/lists/*"``)."""
+    for cmd in item.script.commands:
+        if cmd.start <= after.start or cmd.basename not in _INNER_SHELLS:
+            continue
+        for i, arg in enumerate(cmd.args[:-1]):
+            flag = arg.value or ""
+            if not flag.startswith("-") or flag.startswith("--"):
+                break
+            if flag.endswith("c"):
+                from dflint.shell import analyse_script
+
+                if removes(analyse_script(cmd.args[i + 1].unquoted), None, directory):
+                    return True
+                break
+    return False
+
+
 class AptGetPinVersions(Rule):
     """## What it does
     Checks that every package given to `apt-get install` has a pinned version (`pkg=version`),
@@ -47,8 +69,11 @@ class AptGetPinVersions(Rule):
     An unpinned package installs whatever the archive holds on the day of the build, so two
     builds of the same Dockerfile can differ and break without any change to the file.
 
-    Values of `-t`/`--target-release`, `-o`, `-c` and `-a` are option values, not packages, and
-    a package held in a variable (`$PACKAGES`) cannot be judged, so it is not reported.
+    Values of `-t`/`--target-release`, `-o`, `-c` and `-a` are option values, not packages.
+    A package list held in a variable (`$PKGS`, `${PKGS}`, `${PKGS//,/ }`) is read from its
+    last assignment earlier in the same RUN, else from the ARG default or ENV in scope, and
+    reported when it holds an unpinned package; when its value cannot be known (an ARG without
+    a default, `$(...)`, a loop variable), it is not reported.
 
     ## Example
     ```dockerfile
@@ -61,6 +86,26 @@ class AptGetPinVersions(Rule):
     FROM debian:12
     RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8
     ```
+
+    ## Differences from hadolint
+    hadolint judges a variable by its name, not its value: it reports `$PKGS` even when it
+    holds only pinned packages, and cannot name what is unpinned. dflint reads the value:
+    ```dockerfile
+    FROM debian:12
+    ENV PINNED="curl=7.88.1-10+deb12u8"
+    RUN apt-get install -y $PINNED
+    RUN PKGS="curl git" && apt-get install -y $PKGS
+    ```
+    hadolint reports lines 3 and 4; dflint reports line 4 only (`$PKGS` holds `curl`, `git`).
+
+    hadolint only knows the command as a plain `apt-get`: it misses `/usr/bin/apt-get` and
+    `sudo apt-get`, which dflint reads as the same command:
+    ```dockerfile
+    FROM debian:12
+    RUN /usr/bin/apt-get install -y curl
+    RUN sudo apt-get install -y wget
+    ```
+    hadolint reports nothing here; dflint reports lines 2 and 3.
 
     ## References
     - hadolint DL3008
@@ -75,6 +120,9 @@ class AptGetPinVersions(Rule):
         for item in run_scripts(ctx):
             for apt in apt_get_installs(item):
                 for package in apt.packages:
+                    if package.kind == "dynamic":
+                        yield from self._variable(ctx, item, apt, package.word)
+                        continue
                     # ``pkg/release`` is accepted as hadolint does: it names what to install.
                     if package.kind != "name" or package.pinned or package.qualifier is not None:
                         continue
@@ -84,6 +132,20 @@ class AptGetPinVersions(Rule):
                         f"Pin versions in apt-get install: `{text}` has no version "
                         f"(use `{text}=<version>`)",
                     )
+
+    @staticmethod
+    def _variable(ctx: Context, item: RunScript, apt: AptInvocation, word: ShellWord) -> Iterator[Violation]:
+        """``$PKGS`` whose value is known: reported when it holds an unpinned package."""
+        expanded = expand_packages(ctx, item, apt.command, word, "apt-get install", parse_apt)
+        if expanded is None:
+            return
+        names = [p.name for p in expanded.packages
+                 if p.kind == "name" and not p.pinned and p.qualifier is None]
+        if names:
+            listed = ", ".join(f"`{n}`" for n in names)
+            yield Violation(
+                word.span, f"Pin versions in apt-get install: `{word.text}` holds {listed} with no version"
+            )
 
 
 class AptListsNotDeleted(Rule):
@@ -95,17 +157,14 @@ class AptListsNotDeleted(Rule):
     `FROM` builds on. A builder stage that is only read by `COPY --from` ships nothing. `ONBUILD
     RUN` is always checked, since it runs in some child image.
 
+    A cleanup counts when it really deletes `/var/lib/apt/lists` after the last update: `rm`
+    of it or of a parent directory (also in a `sh -c '...'` script), `find ... -delete` on it,
+    or newer apt's own `apt-get dist-clean`. A cache or tmpfs mount on `/var/lib/apt/lists` or
+    `/var/lib/apt` keeps the lists out of the layer.
+
     ## Why is this bad?
     The lists take tens of megabytes and are stale the moment the image is built. Deleting
     them in a later RUN does not help: the layer that added them keeps them.
-
-    Unlike hadolint, only a cleanup that really deletes `/var/lib/apt/lists` after the
-    update counts (`rm` of it or a parent directory, `find ... -delete` on it, or apt's own
-    `apt-get dist-clean`): hadolint accepts any `rm -rf`, so
-    `apt-get update && apt-get install -y curl && rm -rf /tmp/*` passes there and is
-    reported here. A cache or tmpfs mount on `/var/lib/apt/lists` (or `/var/lib/apt`) keeps
-    the lists out of the layer; hadolint also wants `/var/cache/apt` mounted, which is not
-    needed for the lists.
 
     ## Example
     ```dockerfile
@@ -124,6 +183,38 @@ class AptListsNotDeleted(Rule):
     Safe: `&& rm -rf /var/lib/apt/lists/*` is inserted after the last apt command of the
     RUN, where nothing needs the lists any more. No fix is offered when that command sits in
     a pipeline, a condition, a command substitution or the background.
+
+    ## Differences from hadolint
+    hadolint accepts any `rm` given `-rf`, whatever it deletes; dflint wants the lists gone.
+    Each RUN below keeps `/var/lib/apt/lists` in the layer (line 4: `/bin/sh` is dash on
+    Debian and Ubuntu, which has no brace expansion, so `rm` gets the literal
+    `/var/lib/{apt,dpkg}/`, which does not exist):
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update && apt-get install -y curl && rm -rf /tmp/*
+    RUN apt-get update && apt-get install -y curl && rm -rf /var/cache/apt/*
+    RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/{apt,dpkg}/
+    ```
+    hadolint reports nothing here; dflint reports lines 2, 3 and 4.
+
+    hadolint wants an `rm` and does not know `apt-get dist-clean` (the official `php`,
+    `python` and `buildpack-deps` images use it), which deletes the lists; it wants both `/var/lib/apt`
+    and `/var/cache/apt` mounted, though a cache mount on `/var/lib/apt` alone keeps the lists
+    out of the layer; and it does not read the script of `sh -c`:
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update && apt-get install -y curl && apt-get dist-clean
+    RUN --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y curl
+    RUN apt-get update && sh -c "apt-get install -y curl && rm -rf /var/lib/apt/lists/*"
+    ```
+    hadolint reports lines 2, 3 and 4; dflint reports nothing.
+
+    hadolint does not see `sudo apt-get update` as an update; dflint does:
+    ```dockerfile
+    FROM debian:12
+    RUN sudo apt-get update && sudo apt-get install -y curl
+    ```
+    hadolint reports nothing for DL3009 here; dflint reports line 2.
 
     ## References
     - hadolint DL3009
@@ -144,6 +235,8 @@ class AptListsNotDeleted(Rule):
             if mount_covers(item.run, APT_LISTS) or not lands_in_image(ctx, item):
                 continue
             if removes(item.script, updates[-1].command, APT_LISTS):
+                continue
+            if _inner_shell_removes(item, updates[-1].command, APT_LISTS):
                 continue
             last_start = updates[-1].command.start
             # apt >= 2.7.8: `apt-get dist-clean` deletes the lists too.
@@ -188,6 +281,16 @@ class AptGetMissingYes(Rule):
 
     ## Fix safety
     Safe: ` -y` is inserted right after `install`.
+
+    ## Differences from hadolint
+    hadolint only knows the command as a plain `apt-get`: it misses `sudo apt-get` and
+    `/usr/bin/apt-get`, which dflint reads as the same command:
+    ```dockerfile
+    FROM debian:12
+    RUN sudo apt-get install curl=7.88.1-10+deb12u8
+    RUN /usr/bin/apt-get install curl=7.88.1-10+deb12u8
+    ```
+    hadolint reports nothing here; dflint reports lines 2 and 3.
 
     ## References
     - hadolint DL3014
