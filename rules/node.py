@@ -6,9 +6,19 @@ from collections.abc import Iterator
 
 from dflint.finding import Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.shell import ShellWord
 from dflint.shell.packages import NodeCommand, parse_node
 
-from ._pkgmgr import command_span, lands_in_image, mount_covers, package_commands, removes, run_scripts
+from ._pkgmgr import (
+    RunScript,
+    command_span,
+    lands_in_image,
+    mount_covers,
+    package_commands,
+    removes,
+    run_scripts,
+)
+from ._pkgvars import expand_packages
 
 YARN_CACHES = ("/usr/local/share/.cache/yarn", "/root/.cache/yarn")
 _YARN_CACHE_SUFFIXES = (".cache/yarn", ".yarn/cache", ".yarn/berry/cache")
@@ -22,10 +32,9 @@ class NpmPinVersions(Rule):
     git URL or a GitHub shorthand needs a `#ref`. A bare `npm install` or `npm ci` installs
     what the lock file says and passes.
 
-    Two differences with hadolint, where it is wrong:
-    - `npm i express` and `npm add express` are installs too; hadolint only reads `install`.
-    - `npm install expressjs/express#v4.19.2` is pinned by its ref (hadolint wants an `@`),
-      and `npm install -g npm@latest` is not pinned: `latest` is a moving tag.
+    A package list held in a variable is read when its value is known: assigned earlier in
+    the same RUN (`PKGS="a b" && npm install $PKGS`) or by an ENV/ARG default. A variable whose
+    value cannot be known (an `ARG` without a default) is not judged.
 
     ## Why is this bad?
     An unpinned package installs the newest release on the day of the build; a rebuild of the
@@ -43,6 +52,39 @@ class NpmPinVersions(Rule):
     RUN npm install -g pnpm@9.1.0
     ```
 
+    ## Differences from hadolint
+    Checked against hadolint 2.15.1.
+    ```dockerfile
+    FROM node:20-bookworm
+    RUN npm i express && npm add lodash
+    RUN npm install -g npm@latest
+    RUN npm install expressjs/express#v4.19.2
+    ```
+    - Line 2: `npm i` and `npm add` are installs too; hadolint only reads `install` and misses
+      the line.
+    - Line 3: `latest` (like `next`) is a dist-tag that moves with every release, so
+      `npm@latest` pins nothing; hadolint takes any `@` for a version and misses the line.
+      Most of the findings only dflint has on real Dockerfiles are this case
+      (`npm install -g npm@latest yarn@latest`).
+    - Line 4: a GitHub shorthand is pinned by its `#ref`; hadolint wants an `@` and reports
+      the line.
+
+    ```dockerfile
+    FROM node:20-bookworm
+    ARG PACKAGE
+    ENV TOOL=pnpm@9.1.0
+    RUN npm install -g $PACKAGE
+    RUN npm install -g $TOOL
+    ```
+    hadolint reports every package held in a variable, lines 4 and 5. Line 5's value is known
+    and pinned. Line 4's is whatever `--build-arg PACKAGE=...` says, unknowable here, so dflint
+    reports neither.
+
+    dflint does not read RUNs under a PowerShell or cmd SHELL (or a Windows base image's
+    default cmd), nor exec-form RUNs of a program other than a shell
+    (`RUN ["npm", "install", "-g", "pnpm"]`); hadolint parses both as bash and reports an
+    unpinned package there.
+
     ## References
     - hadolint DL3016
     """
@@ -58,6 +100,9 @@ class NpmPinVersions(Rule):
                 if npm.tool != "npm" or not npm.is_install:
                     continue
                 for package in npm.packages:
+                    if package.kind == "dynamic":
+                        yield from _unpinned_variable(ctx, item, npm, package.word)
+                        continue
                     if package.pinned or package.kind not in ("name", "url"):
                         continue
                     text = package.word.value or package.name
@@ -66,6 +111,20 @@ class NpmPinVersions(Rule):
                         package.word.span,
                         f"Pin versions in npm: `{text}` has no version (use {hint})",
                     )
+
+
+def _unpinned_variable(
+    ctx: Context, item: RunScript, npm: NodeCommand, word: ShellWord
+) -> Iterator[Violation]:
+    """``$PKGS`` whose value is known (``PKGS="a b"`` earlier in the RUN, or ENV/ARG): reported
+    when it holds an unpinned package; an unknown value is not judged."""
+    expanded = expand_packages(ctx, item, npm.command, word, "npm install", parse_node)
+    if expanded is None:
+        return
+    names = [p.word.value or p.name for p in expanded.packages if not p.pinned and p.kind in ("name", "url")]
+    if names:
+        listed = ", ".join(f"`{n}`" for n in names)
+        yield Violation(word.span, f"Pin versions in npm: `{word.text}` holds {listed} with no version")
 
 
 def _yarn_installs(cmd: NodeCommand) -> bool:
@@ -83,8 +142,7 @@ class YarnCacheNotCleaned(Rule):
     the yarn cache (`/usr/local/share/.cache/yarn`, `~/.cache/yarn`, `.yarn/cache`).
 
     Only stages whose layers reach an image are checked: the last stage and any stage a later
-    `FROM` builds on; `ONBUILD RUN` always. A bare `yarn` installs exactly like
-    `yarn install`; hadolint misses it.
+    `FROM` builds on; `ONBUILD RUN` always.
 
     ## Why is this bad?
     yarn keeps a copy of every downloaded package in its global cache; in an image that copy
@@ -101,6 +159,19 @@ class YarnCacheNotCleaned(Rule):
     FROM node:20
     RUN yarn install --frozen-lockfile && yarn cache clean
     ```
+
+    ## Differences from hadolint
+    Checked against hadolint 2.15.1.
+    ```dockerfile
+    FROM node:20-bookworm
+    RUN yarn add puppeteer@5.5.0
+    RUN yarn
+    RUN yarn global add typescript@5.4.5
+    RUN yarn install --frozen-lockfile
+    ```
+    hadolint only knows `yarn install` and reports line 5 alone. `yarn add`, a bare `yarn`
+    (the same command as `yarn install`) and `yarn global add` download into the same cache,
+    so dflint reports lines 2 to 5.
 
     ## References
     - hadolint DL3060

@@ -2,24 +2,69 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 
 from dflint.finding import FixSafety, Severity, Violation
 from dflint.plugin import Context, Rule
-from dflint.shell import SimpleCommand
-from dflint.shell.packages import PipCommand, parse_pip
+from dflint.shell import ShellWord, SimpleCommand
+from dflint.shell.packages import PackageRef, PipCommand, parse_options, parse_pip
 
 from ._pkgmgr import RunScript, command_span, insert_after, mount_covers, package_commands, run_scripts
+from ._pkgvars import expand_packages
 
 _VCS = ("git+", "hg+", "svn+", "bzr+")
 #: Values pip's ``strtobool`` accepts. For backwards compatibility pip disables the cache for
 #: *any* of them, "false" and "0" included (see ``_handle_no_cache_dir`` in pip's cmdoptions).
 _STRTOBOOL = frozenset({"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"})
 NO_CACHE_VAR = "PIP_NO_CACHE_DIR"
+#: pipx install's options that take a value.
+_PIPX_VALUES = frozenset(
+    {"--suffix", "--python", "--preinstall", "--pip-args", "-i", "--index-url", "--spec"}
+)
 
 
 def pip_installs(item: RunScript) -> list[PipCommand]:
     return [p for p in package_commands(item.script, parse_pip) if p.subcommand == "install"]
+
+
+def pipx_installs(item: RunScript) -> list[PipCommand]:
+    """``pipx install SPEC...`` read as ``pip install SPEC...`` (the package words are the same;
+    pipx's own options are left out). ``--spec`` names what to install itself: skipped."""
+    found = []
+    for cmd in item.script.commands:
+        if cmd.basename != "pipx":
+            continue
+        options, operands = parse_options(cmd.args, _PIPX_VALUES)
+        if not operands or operands[0].value != "install" or any(o.name == "--spec" for o in options):
+            continue
+        as_pip = copy.copy(cmd)
+        as_pip.name, as_pip.args = "pip", operands
+        parsed = parse_pip(as_pip)
+        if parsed is not None:
+            found.append(parsed)
+    return found
+
+
+def _unpinned(package: PackageRef) -> bool:
+    text = package.word.value or package.name
+    if package.pinned or package.kind not in ("name", "url"):
+        return False
+    return package.kind == "name" or text.startswith(_VCS)
+
+
+def _unpinned_variable(
+    ctx: Context, item: RunScript, pip: PipCommand, word: ShellWord
+) -> Iterator[Violation]:
+    """``$PKGS`` whose value is known (``PKGS="a b"`` earlier in the RUN, or ENV/ARG): reported
+    when it holds an unpinned package; an unknown value is not judged."""
+    expanded = expand_packages(ctx, item, pip.command, word, "pip install", parse_pip)
+    if expanded is None or expanded.requirement_files or expanded.constraint_files:
+        return
+    names = [p.word.value or p.name for p in expanded.packages if _unpinned(p)]
+    if names:
+        listed = ", ".join(f"`{n}`" for n in names)
+        yield Violation(word.span, f"Pin versions in pip: `{word.text}` holds {listed} with no version")
 
 
 class PipPinVersions(Rule):
@@ -30,11 +75,12 @@ class PipPinVersions(Rule):
 
     A command that installs from a requirements file (`-r`) or with a constraints file (`-c`)
     is skipped: the versions are pinned there. Values of options such as `--index-url`,
-    `--target` or `-e` are not packages, and a package held in a variable is not judged.
+    `--target` or `-e` are not packages. pip is recognised by its name wherever it is
+    (`/venv/bin/pip`, `sudo -H pip3`, `python -m pip`), and `pipx install` is checked too.
 
-    hadolint does not split clustered short options, so in `pip install -qr requirements.txt`
-    it sees no `-r`, takes `requirements.txt` for an unpinned package and reports it. `-qr`
-    is `-q -r`: this is a requirements install, and it passes here.
+    A package list held in a variable is read when its value is known: assigned earlier in
+    the same RUN (`PKGS="a b" && pip install $PKGS`) or by an ENV/ARG default. A variable whose
+    value cannot be known (an `ARG` without a default) is not judged.
 
     ## Why is this bad?
     An unpinned package installs the newest release on the day of the build; a rebuild of the
@@ -52,6 +98,38 @@ class PipPinVersions(Rule):
     RUN pip install --no-cache-dir flask==3.0.3
     ```
 
+    ## Differences from hadolint
+    Checked against hadolint 2.15.1.
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN pip install --no-cache-dir -qr requirements.txt
+    RUN /venv/bin/pip install --no-cache-dir flask
+    RUN sudo -H pip3 install --no-cache-dir numpy
+    RUN python -m pip --no-cache-dir install grpcio
+    ```
+    - Line 2: hadolint does not split clustered short options; it sees no `-r`, takes
+      `requirements.txt` for an unpinned package and reports the line. `-qr` is `-q -r`, a
+      requirements install.
+    - Lines 3 to 5 install unpinned packages, and hadolint misses them: it does not know pip
+      called by a path (`/venv/bin/pip`, `.venv/bin/pip3`), behind `sudo`, or
+      `python -m pip` with an option before `install`.
+
+    ```dockerfile
+    FROM python:3.12-slim
+    ARG EXTRA
+    ENV TOOLS="black==24.4.2 ruff==0.4.4"
+    RUN pip install --no-cache-dir $EXTRA
+    RUN pip install --no-cache-dir $TOOLS
+    RUN PKGS="flask gunicorn==22.0.0" && pip install --no-cache-dir $PKGS
+    ```
+    hadolint reports every package held in a variable: lines 4, 5 and 6. dflint reports
+    line 6 alone (`$PKGS` holds `flask`): line 5's packages are pinned, and line 4's value is
+    whatever `--build-arg EXTRA=...` says.
+
+    dflint does not read RUNs under a PowerShell or cmd SHELL (or a Windows base image's
+    default cmd), nor exec-form RUNs of a program other than a shell
+    (`RUN ["pip", "install", "flask"]`); hadolint parses both as bash.
+
     ## References
     - hadolint DL3013
     """
@@ -63,17 +141,16 @@ class PipPinVersions(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for item in run_scripts(ctx):
-            for pip in pip_installs(item):
+            for pip in pip_installs(item) + pipx_installs(item):
                 if pip.requirement_files or pip.constraint_files:
                     continue
                 for package in pip.packages:
+                    if package.kind == "dynamic":
+                        yield from _unpinned_variable(ctx, item, pip, package.word)
+                        continue
+                    if not _unpinned(package):
+                        continue
                     text = package.word.value or package.name
-                    if package.pinned:
-                        continue
-                    if package.kind == "url" and not text.startswith(_VCS):
-                        continue
-                    if package.kind not in ("name", "url"):
-                        continue
                     hint = f"`{text}@<ref>`" if package.kind == "url" else f"`{text}==<version>`"
                     yield Violation(
                         package.word.span,
@@ -89,11 +166,6 @@ class PipNoCacheDir(Rule):
     given to the command (`PIP_NO_CACHE_DIR=1 pip install ...`, `env PIP_NO_CACHE_DIR=1 ...`)
     or exported earlier in the RUN; and a cache or tmpfs mount on the pip cache
     (`--mount=type=cache,target=/root/.cache/pip`). `pipx` and `pipenv` are other programs.
-
-    hadolint wants a "truthy" `PIP_NO_CACHE_DIR`, so `ENV PIP_NO_CACHE_DIR=0` or `=off` is
-    reported there. pip itself disables the cache for every boolean value, false ones
-    included (a backwards-compatibility quirk documented in its source), so they are accepted
-    here.
 
     ## Why is this bad?
     pip keeps every downloaded wheel in `~/.cache/pip`; in an image that cache is never used
@@ -113,6 +185,29 @@ class PipNoCacheDir(Rule):
 
     ## Fix safety
     Safe: ` --no-cache-dir` is inserted right after `install`; only the cache is affected.
+
+    ## Differences from hadolint
+    Checked against hadolint 2.15.1.
+    ```dockerfile
+    FROM python:3.12-slim
+    ENV PIP_NO_CACHE_DIR=off
+    RUN pip install flask==3.0.3
+    ```
+    hadolint wants a "truthy" `PIP_NO_CACHE_DIR` and reports line 3. pip itself disables the
+    cache for every boolean value, false ones included (a backwards-compatibility quirk
+    documented in its source), so dflint accepts `0`, `off` or `false` too.
+
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN /venv/bin/pip install flask==3.0.3
+    RUN sudo -H pip3 install flask==3.0.3
+    ```
+    Both lines fill pip's cache; hadolint does not recognise pip called by a path or behind
+    `sudo` and misses them.
+
+    dflint does not read RUNs under a PowerShell or cmd SHELL (or a Windows base image's
+    default cmd), nor exec-form RUNs of a program other than a shell
+    (`RUN ["pip", "install", "flask==3.0.3"]`); hadolint parses both as bash.
 
     ## References
     - hadolint DL3042

@@ -11,9 +11,11 @@ from collections.abc import Iterator
 
 from dflint.finding import Severity, Violation
 from dflint.plugin import Context, Rule
+from dflint.shell import ShellWord
 from dflint.shell.packages import YumCommand, parse_yum
 
 from ._pkgmgr import RunScript, command_span, mount_covers, package_commands, removes, run_scripts
+from ._pkgvars import expand_packages
 
 YUM = frozenset({"yum"})
 DNF = frozenset({"dnf", "dnf5", "microdnf"})
@@ -76,7 +78,12 @@ def _unpinned(ctx: Context, tools: frozenset[str]) -> Iterator[Violation]:
         for cmd in _invocations(item, tools):
             if cmd.subcommand not in _PINNABLE:
                 continue
-            for package in cmd.unpinned:
+            for package in cmd.packages:
+                if package.kind == "dynamic":
+                    yield from _unpinned_variable(ctx, item, cmd, package.word)
+                    continue
+                if package.kind != "name" or package.pinned:
+                    continue
                 text = package.word.value or package.name
                 if cmd.subcommand == "module install":
                     hint = f"`{text}:<stream>`"
@@ -87,6 +94,24 @@ def _unpinned(ctx: Context, tools: frozenset[str]) -> Iterator[Violation]:
                     f"Specify version with `{cmd.tool} install -y <package>-<version>`: `{text}` "
                     f"has no version (use {hint})",
                 )
+
+
+def _unpinned_variable(
+    ctx: Context, item: RunScript, cmd: YumCommand, word: ShellWord
+) -> Iterator[Violation]:
+    """``$PKGS`` whose value is known (``PKGS="a b"`` earlier in the RUN, or ENV/ARG): reported
+    when it holds an unpinned package; an unknown value is not judged."""
+    expanded = expand_packages(ctx, item, cmd.command, word, f"{cmd.tool} {cmd.subcommand}", parse_yum)
+    if expanded is None:
+        return
+    names = [p.name for p in expanded.unpinned]
+    if names:
+        listed = ", ".join(f"`{n}`" for n in names)
+        yield Violation(
+            word.span,
+            f"Specify version with `{cmd.tool} install -y <package>-<version>`: `{word.text}` holds "
+            f"{listed} with no version",
+        )
 
 
 class YumMissingYes(Rule):
@@ -127,15 +152,12 @@ class YumCleanAllMissing(Rule):
     Checks that a RUN with `yum install` also runs `yum clean all` (or deletes
     `/var/cache/yum`) after it.
 
+    Only `clean all`, an `rm` of `/var/cache/yum` (or a parent), or a cache/tmpfs mount on
+    `/var/cache/yum` count, and only after the install.
+
     ## Why is this bad?
     yum keeps downloaded packages and metadata in `/var/cache/yum`; left in the layer they
     add tens or hundreds of megabytes to the image.
-
-    hadolint accepts any later yum command with a `clean` or `all` argument and any `rm -rf`:
-    `yum install -y httpd-2.4.6 && yum clean metadata` and `... && rm -rf /tmp/build` both
-    pass there although the package cache stays. Here only `clean all`, an `rm` of
-    `/var/cache/yum` (or a parent), or a cache/tmpfs mount on `/var/cache/yum` count, and only
-    after the install.
 
     ## Example
     ```dockerfile
@@ -148,6 +170,23 @@ class YumCleanAllMissing(Rule):
     FROM centos:7
     RUN yum install -y httpd-2.4.6 && yum clean all
     ```
+
+    ## Differences from hadolint
+    Checked against hadolint 2.15.1.
+    ```dockerfile
+    FROM centos:7
+    RUN yum install -y httpd-2.4.6 && yum clean metadata
+    RUN yum install -y httpd-2.4.6 && rm -rf /tmp/build
+    RUN --mount=type=cache,target=/var/cache/yum yum install -y httpd-2.4.6
+    RUN rm -rf /tmp/build && yum install -y httpd-2.4.6 && yum clean all
+    ```
+    - Lines 2 and 3: hadolint accepts any yum command with a `clean` or an `all` argument,
+      and any `rm -rf` whatever it deletes, so it misses both; the package cache stays.
+    - Line 4: the cache is a cache mount and never reaches the layer; hadolint does not look
+      at mounts and reports the line.
+    - Line 5: hadolint compares the first install with the first cleaning-like command only;
+      the `rm -rf` before the install hides the `yum clean all` after it, and it reports
+      the line.
 
     ## References
     - hadolint DL3032
@@ -170,7 +209,12 @@ class YumPinVersions(Rule):
 
     A name is split at `-`; it is pinned when a part after the first one starts with a digit
     and all following parts look like version text. Groups (`@core`, `groupinstall`) have no
-    version, and a package held in a variable cannot be judged; neither is reported.
+    version and are not reported.
+
+    A package list held in a variable is read when its value is known: assigned earlier in
+    the same RUN (`INSTALL_PKGS="a b" && yum install -y $INSTALL_PKGS`) or by an ENV/ARG
+    default. A variable whose value cannot be known (an `ARG` without a default, an ENV of
+    the base image) is not judged.
 
     ## Why is this bad?
     An unpinned package installs whatever the repository holds on the day of the build.
@@ -186,6 +230,21 @@ class YumPinVersions(Rule):
     FROM centos:7
     RUN yum install -y httpd-2.4.6 && yum clean all
     ```
+
+    ## Differences from hadolint
+    Checked against hadolint 2.15.1.
+    ```dockerfile
+    FROM centos:7
+    ARG EXTRA
+    ENV RPMS="oracle-instantclient-basic-21.13.0.0.0-1.x86_64.rpm"
+    RUN yum install -y $EXTRA && yum clean all
+    RUN yum install -y $RPMS && yum clean all
+    RUN PKGS="httpd mod_ssl-2.4.6" && yum install -y $PKGS && yum clean all
+    ```
+    hadolint takes every package held in a variable for an unpinned one and reports lines 4,
+    5 and 6. dflint reads the values it can know: line 6 (`$PKGS` holds `httpd`) is
+    reported, line 5 installs a versioned `.rpm` file and passes, and line 4's value is
+    whatever `--build-arg EXTRA=...` says, so it is not judged.
 
     ## References
     - hadolint DL3033
@@ -240,9 +299,8 @@ class DnfCleanAllMissing(Rule):
     (`/var/cache/dnf`, dnf5's `/var/cache/libdnf5`).
 
     Exempt: a cache or tmpfs mount on one of those directories (or on a user's
-    `.cache/libdnf5`). hadolint only knows dnf5's `/var/cache/libdnf5`, so
-    `dnf install -y jq-1.7.1 && rm -rf /var/cache/dnf` (dnf 4, Fedora ≤ 40, RHEL 8/9) is
-    reported there and accepted here; a `clean metadata` is not a `clean all` in either.
+    `.cache/libdnf5`). A `clean metadata` is not a `clean all`, and an `rm` counts only
+    when it deletes the cache.
 
     ## Why is this bad?
     Downloaded packages and repository metadata stay in the layer and bloat the image.
@@ -258,6 +316,25 @@ class DnfCleanAllMissing(Rule):
     FROM fedora:40
     RUN dnf install -y jq-1.7.1 && dnf clean all
     ```
+
+    ## Differences from hadolint
+    Checked against hadolint 2.15.1.
+    ```dockerfile
+    FROM fedora:40
+    RUN dnf install -y jq-1.7.1 && rm -rf /tmp/build
+    RUN rm -rf /tmp/build && dnf install -y jq-1.7.1 && dnf clean all
+    RUN --mount=type=cache,target=/var/cache/dnf dnf install -y jq-1.7.1
+    RUN dnf install -y jq-1.7.1 && dnf clean metadata
+    ```
+    - Lines 2 and 5: hadolint accepts any `rm -rf` whatever it deletes, and any dnf command
+      with a `clean` or an `all` argument, so it misses both; the package cache stays.
+    - Line 3: hadolint compares the first install with the first cleaning-like command only;
+      the `rm -rf` before the install hides the `dnf clean all` after it, and it reports
+      the line. In long RUNs that remove a temporary GnuPG home before installing, this is
+      the usual cause of a hadolint report on a RUN that does end with `dnf clean all`.
+    - Line 4: hadolint knows only dnf5's `/var/cache/libdnf5` as a cache mount; dnf 4
+      (Fedora ≤ 40, RHEL 8/9) caches in `/var/cache/dnf`, and the mount keeps it out of the
+      layer. hadolint reports the line.
 
     ## References
     - hadolint DL3040
@@ -276,8 +353,12 @@ class DnfPinVersions(Rule):
     """## What it does
     Checks that every package given to `dnf`/`microdnf install` has a version
     (`jq-1.7.1`), is an `.rpm` file or URL, and that `dnf module install` names a stream
-    (`nodejs:20`). Groups (`@core`, `dnf group install`) are not packages and are skipped, and
-    so is a package held in a variable.
+    (`nodejs:20`). Groups (`@core`, `dnf group install`) are not packages and are skipped.
+
+    A package list held in a variable is read when its value is known: assigned earlier in
+    the same RUN (`INSTALL_PKGS="a b" && dnf install -y $INSTALL_PKGS`) or by an ENV/ARG
+    default. A variable whose value cannot be known (an `ARG` without a default, an ENV of
+    the base image) is not judged.
 
     ## Why is this bad?
     An unpinned package installs whatever the repository holds on the day of the build.
@@ -293,6 +374,19 @@ class DnfPinVersions(Rule):
     FROM fedora:40
     RUN dnf install -y jq-1.7.1 && dnf clean all
     ```
+
+    ## Differences from hadolint
+    Checked against hadolint 2.15.1.
+    ```dockerfile
+    FROM mariadb:11.4-ubi
+    RUN microdnf install -y MariaDB-server-debuginfo-${MARIADB_VERSION} && microdnf clean all
+    RUN PKGS="python3.12 glibc-langpack-en" && microdnf install -y $PKGS && microdnf clean all
+    ```
+    hadolint reports both lines. Line 2 is pinned by a variable (here an ENV of the base
+    image, which a linter cannot see); hadolint does not take `-${VAR}` for a version.
+    dflint reports line 3 only, naming the unpinned packages `$PKGS` holds. As for DL3033,
+    hadolint reports every package held in a variable, and dflint judges a variable only
+    when its value is known.
 
     ## References
     - hadolint DL3041
