@@ -67,8 +67,11 @@ DEFAULT_SHELL: tuple[str, ...] = ("/bin/sh", "-c")
 WINDOWS_DEFAULT_SHELL: tuple[str, ...] = ("cmd", "/S", "/C")
 
 _NON_POSIX_SHELLS = frozenset({"powershell", "pwsh", "cmd"})
-# Windows images cannot be identified without a registry; these names cover the official ones.
-_WINDOWS_IMAGE = re.compile(r"(^|/)(windows|nanoserver|servercore|windowsservercore)([/:@-]|$)|/windows/")
+# Windows images cannot be identified without a registry; these names cover the official ones,
+# as a path part (`windows/servercore`) or a part of the tag (`golang:1.22-nanoserver-ltsc2022`).
+_WINDOWS_IMAGE = re.compile(
+    r"(^|[/:_-])(windows|nanoserver|servercore|windowsservercore)([/:@_-]|$)|/windows/"
+)
 
 
 class Variable(FrozenIdentityRecord):

@@ -9,6 +9,7 @@ from dflint.finding import Severity, Violation
 from dflint.plugin import Context, Rule
 from dflint.tree import Add, Copy, Instruction, Stage, Word, Workdir
 
+from ._bk_spans import suggest_name
 from ._words import escape_of, is_windows_drive, literal, unquoted_head, uses_variables
 
 #: Local files ADD unpacks. BuildKit detects the format by content (tar, gzip, bzip2, xz, zstd);
@@ -19,6 +20,8 @@ _ARCHIVE_SUFFIXES = (
 )
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _SCP_GIT = re.compile(r"^[\w.-]+@[\w.-]+:")
+#: What BuildKit accepts as a stage name (after lower-casing).
+_STAGE_NAME = re.compile(r"^[a-z][a-z0-9-_.]*$")
 
 
 def _is_heredoc_source(instruction: Instruction, word: Word) -> bool:
@@ -133,19 +136,21 @@ class CopyMultipleSourcesDestination(Rule):
 
 class CopyFromUndefinedStage(Rule):
     """## What it does
-    Reports `COPY --from=` naming a stage that is only defined later in the file, or a stage
-    index that is not an earlier stage.
+    Reports `COPY --from=` naming a stage that is only defined later in the file, a stage
+    index that is not an earlier stage, or a word that names no stage but looks like a
+    misspelt stage name.
 
     ## Why is this bad?
     Stages are meant to be read, and built by older builders, top to bottom; `--from=2` in
-    the second stage, or a name defined further down, is almost always a mistake.
+    the second stage, or a name defined further down, is almost always a mistake. A `--from`
+    word that names no stage is pulled as an image (or taken from a named build context), so
+    a typo such as `--from=biulder` silently copies out of `docker.io/library/biulder` or
+    fails on a missing image. Such a word is reported when a stage name is at most 2 edits
+    away from it (`biulder` for `builder`), or when it is the last `-`/`_`/`.` part of a stage
+    name (`set` for `license-set`).
 
     Stage names are compared case-insensitively, as BuildKit does (`AS Builder` is
-    `--from=builder`). A name that is no stage at all is an image (`--from=nginx` copies out
-    of `nginx:latest`) and is fine: hadolint treats every value without a `:` as a stage name
-    and wrongly flags `COPY --from=nginx /etc/nginx/nginx.conf /etc/nginx/`. Copying from the
-    current stage is DL3023; values with variables are not judged (BuildKit does not expand
-    them).
+    `--from=builder`). Copying from the current stage is DL3023.
 
     ## Example
     ```dockerfile
@@ -160,6 +165,37 @@ class CopyFromUndefinedStage(Rule):
     FROM alpine:3.20
     COPY --from=build /app /app
     ```
+
+    ## Differences from hadolint
+    hadolint reports every `--from` value without a `:` that is not an earlier stage name.
+    dflint does not report these, which name no stage on purpose:
+    - Images without a tag, with or without a registry. hadolint reports lines 3, 4 and 5;
+      each copies out of an image (`nginx:latest`, ...):
+      ```dockerfile
+      FROM golang:1.22 AS build
+      FROM alpine:3.20
+      COPY --from=nginx /etc/nginx/nginx.conf /etc/nginx/
+      COPY --from=webdevops/toolbox /baselayout/sbin/* /sbin/
+      COPY --from=docker.io/library/busybox /bin/nl /bin/
+      ```
+      (An untagged image means `latest`; that is what DL3006 is about for FROM.)
+    - Named build contexts (`docker buildx build --build-context profile=./aws`):
+      `COPY --from=profile . /root/.aws` is reported by hadolint, not by dflint.
+    - Values with variables, which Buildah and Podman expand and BuildKit does not. hadolint
+      reports line 5 here; dflint does not judge it:
+      ```dockerfile
+      ARG SRC=build
+      FROM golang:1.22 AS build
+      FROM alpine:3.20
+      ARG SRC
+      COPY --from=$SRC /app /app
+      ```
+    - Stages named with a variable (`FROM alpine:3.20 AS ${NAME}`, Buildah only; BuildKit
+      rejects the name, reported as DF000): a later `COPY --from=first` is reported by
+      hadolint, which does not expand the name either; dflint reads `first` as an image.
+
+    A misspelt stage name is reported by both tools, with dflint saying which stage was
+    probably meant.
     """
 
     code = "DL3022"
@@ -192,7 +228,29 @@ def _forward_reference(value: str, stage: Stage, stages: list[Stage]) -> str | N
         return None
     if any((s.name or "").lower() == name for s in stages[stage.index + 1 :]):
         return f"`--from={value}` refers to a stage defined later in the file"
-    return None  # an image or a named build context
+    # An image or a named build context, unless it looks like a misspelt stage name.
+    guess = _misspelt_stage(name, [s.name.lower() for s in stages if s.name and s is not stage])
+    if guess is None:
+        return None
+    return (f"`--from={value}` is no stage; did you mean `{guess}`? "
+            f"As written it copies from the image `{value}`")
+
+
+def _misspelt_stage(name: str, stage_names: list[str]) -> str | None:
+    """The stage a plain `--from` word that names no stage was probably meant to be.
+
+    Only words that could be stage names (no registry, tag or digest) are judged: a stage name
+    at most 2 edits away (``biulder``) or of which the word is the last ``-``/``_``/``.`` part
+    (``set`` for ``license-set``).
+    """
+    if not _STAGE_NAME.match(name):
+        return None
+    close = suggest_name(name, stage_names)
+    if close is not None:
+        return close
+    if len(name) < 3:
+        return None
+    return next((s for s in sorted(set(stage_names)) if re.split(r"[-_.]", s)[-1] == name), None)
 
 
 class CopyFromOwnStage(Rule):

@@ -46,8 +46,9 @@ def _checked_image(stage: StageInfo) -> ResolvedImage | None:
 
     Skipped, on purpose: ``scratch``, references to earlier stages (BuildKit compares stage
     names case-insensitively), expansion errors, references that are not valid image names
-    (other rules report those), and any FROM that uses a variable without a value. In the last
-    case the real image comes from ``--build-arg`` and guessing would be wrong either way.
+    (template placeholders such as ``REPLACE-ME``: BuildKit rejects them whatever the tag),
+    and any FROM that uses a variable without a value. In the last case the real image comes
+    from ``--build-arg`` and guessing would be wrong either way.
     """
     if stage.from_.image is None:
         return None
@@ -96,9 +97,6 @@ class UntaggedImage(Rule):
     start from different images, and a rebuild months later may break for reasons unrelated to
     your change.
 
-    hadolint does not expand ARGs: it exempts images written with a variable, so
-    `ARG BASE=python` + `FROM $BASE` goes unreported. dflint resolves the default instead.
-
     ## Example
     ```dockerfile
     FROM ubuntu
@@ -108,6 +106,29 @@ class UntaggedImage(Rule):
     ```dockerfile
     FROM ubuntu:24.04
     ```
+
+    ## Differences from hadolint
+    - hadolint does not expand ARGs and skips every image that starts with a variable. Here
+      hadolint reports nothing; dflint reports line 2 (`alpine` from `ARG BASE`):
+      ```dockerfile
+      ARG BASE=alpine
+      FROM $BASE
+      ```
+      A `${VAR:-default}` whose variable is not a global ARG is resolved the same way
+      (`FROM ${BASE:-busybox}` is `busybox`).
+    - A stage reference built with a variable is a stage, not an image. hadolint reports line 3
+      here (it reads `stage-${V}` as an untagged image); dflint resolves it to the stage
+      `stage-a`, and when the variable has no default (`ARG ARCH` + `FROM build-${ARCH}`)
+      the stage is only chosen at build time, so nothing is reported:
+      ```dockerfile
+      ARG V=a
+      FROM alpine:3.20 AS stage-a
+      FROM stage-${V}
+      ```
+    - Words that are not image references at all, such as template placeholders
+      (`FROM REPLACE-ME`, `FROM #IMAGE_NAME#`, `FROM [server-modules]`,
+      `FROM gcr.io/<project_id>/app`), are not reported: BuildKit rejects them before any tag
+      matters, and "add a tag" would be wrong advice. hadolint reports each of them.
 
     ## References
     - [hadolint DL3006](https://github.com/hadolint/hadolint/wiki/DL3006)
@@ -157,6 +178,16 @@ class LatestTag(Rule):
     ## Use instead
     ```dockerfile
     FROM node:22-alpine
+    ```
+
+    ## Differences from hadolint
+    hadolint does not expand ARGs, so a `latest` that comes from an ARG default goes
+    unreported there. dflint reports lines 2 and 4 here; hadolint reports neither:
+    ```dockerfile
+    ARG TAG=latest BASE=node:latest
+    FROM python:$TAG
+    RUN true
+    FROM ${BASE}
     ```
 
     ## References

@@ -184,17 +184,45 @@ class ConsecutiveRuns(Rule):
     ## Differences from hadolint
     hadolint's source allows "at most 2 commands" but counts every command twice, so 2.15.1
     in effect reports single-command RUNs only, which is what its own comment intends
-    ("chained commands were split deliberately"); dflint's default does the same.
-    hadolint reads Windows (PowerShell/cmd) RUNs as bash too; dflint cannot count commands
-    in them and does not report them:
-    ```dockerfile
-    # escape=`
-    FROM mcr.microsoft.com/windows/servercore:ltsc2022
-    SHELL ["powershell", "-Command"]
-    RUN Expand-Archive -Path go.zip -DestinationPath C:\\
-    RUN setx PATH '%PATH%;C:\\go\\bin'
-    ```
-    hadolint reports line 5 here; dflint does not.
+    ("chained commands were split deliberately"); dflint's default does the same. The
+    remaining differences come from what counts as a command:
+    - hadolint does not count `[ ... ]` tests, so it takes line 3 here for a single command
+      and reports it; dflint counts two commands and does not:
+      ```dockerfile
+      FROM debian:12
+      RUN mkdir /a
+      RUN [ -d /a ] && echo yes
+      ```
+    - hadolint does not count a command whose name is not a plain word (`"$HOME/bin/tool"`,
+      `$GOPATH/bin/tool`, `python$PY`). It reports lines 3, 4 and 5 here; dflint counts two
+      commands on lines 3 and 4 and reports none (line 5 follows a chained RUN):
+      ```dockerfile
+      FROM debian:12
+      RUN mkdir /a
+      RUN yes | "$HOME/bin/sdkmanager" tools
+      RUN "$HOME/bin/tool" -h || true
+      RUN python$PY -m pip --version
+      ```
+    - hadolint reads Windows RUNs (PowerShell, or cmd, the default shell of Windows images)
+      as bash too; dflint cannot count commands in them and does not report them. A Windows
+      image is recognised by its name or tag (`windows/servercore`, `nanoserver`,
+      `golang:1.22-windowsservercore-ltsc2022`) or by `--platform=windows/...`:
+      ```dockerfile
+      # escape=`
+      FROM mcr.microsoft.com/windows/servercore:ltsc2022
+      SHELL ["powershell", "-Command"]
+      RUN Expand-Archive -Path go.zip -DestinationPath C:\\
+      RUN setx PATH '%PATH%;C:\\go\\bin'
+      RUN mkdir C:\\app
+      RUN dir C:\\app
+      ```
+      hadolint reports lines 5, 6 and 7 here; dflint reports none of them. The same with
+      cmd, on an image recognised by its tag: hadolint reports line 3, dflint does not:
+      ```dockerfile
+      FROM golang:1.22-windowsservercore-ltsc2022
+      RUN mkdir C:\\app
+      RUN dir C:\\app
+      ```
 
     ## References
     - hadolint DL3059
