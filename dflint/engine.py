@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from dflint.core_rules import CORE_RULES, SyntaxError_, UnreadableFile
 from dflint.finding import Finding, Severity
-from dflint.plugin import Context, FileAnalysis, Registry, Rule, discover
+from dflint.plugin import Context, FileAnalysis, Registry, Rule, ShellMemo, discover
 from dflint.records import FACTORY, Factories, Record, is_dataclass, replace
 from dflint.span import Span
 
@@ -133,12 +133,15 @@ class Linter:
             return self._unreadable(shown, config_path or Path(shown), message)
         return self.lint_dockerfile(dockerfile, shown, config_path or Path(shown))
 
-    def lint_dockerfile(self, dockerfile: object, shown: str, config_path: Path) -> LintOutcome:
+    def lint_dockerfile(self, dockerfile: object, shown: str, config_path: Path,
+                        shell_memo: ShellMemo | None = None) -> LintOutcome:
+        """Lint a parsed file. ``shell_memo`` lets a caller that lints the same document again
+        and again (the language server) reuse the shell analyses of unchanged instructions."""
         settings = self._settings_for(config_path)
         suppressions = _build_suppressions(dockerfile, settings, self._alias_table)
         findings: list[Finding] = []
         rule_errors: list[str] = []
-        analysis = FileAnalysis(dockerfile)  # type: ignore[arg-type]
+        analysis = FileAnalysis(dockerfile, shell_memo)  # type: ignore[arg-type]
         for rule in self._selected_rules(settings, config_path):
             severity = _severity_for(settings, rule)
             if severity is None:

@@ -590,6 +590,11 @@ def _run(
     strict: bool = False,
     collect_only: bool = False,
 ) -> Expansion:
+    if "$" not in word and escape not in word and not (quotes and ("'" in word or '"' in word)):
+        # Nothing to expand, unquote or unescape (most words of a real file): the lexer would
+        # copy every character and only split on spaces. Linting a 500-line file expands
+        # some 1,200 words; this path makes that cost negligible.
+        return Expansion(word, [], None, _split_go_spaces(word))
     lexer = _Lexer(word, env, escape, quotes=quotes, strict=strict, collect_only=collect_only)
     try:
         value, words = lexer.process_stop_on(None, False)
@@ -600,6 +605,24 @@ def _run(
         error = ExpansionError(f"cannot expand: {exc}", lexer.pos, len(word))
         return Expansion("", _in_order(lexer.used), error, [])
     return Expansion(value, _in_order(lexer.used), None, words)
+
+
+def _split_go_spaces(word: str) -> list[str]:
+    """The words of text with nothing to expand: split on Go's white space, empties dropped."""
+    if not any(ch in _GO_SPACES for ch in word):
+        return [word] if word else []
+    words: list[str] = []
+    current: list[str] = []
+    for ch in word:
+        if ch in _GO_SPACES:
+            if current:
+                words.append("".join(current))
+                current = []
+        else:
+            current.append(ch)
+    if current:
+        words.append("".join(current))
+    return words
 
 
 def _in_order(used: list[VarUse]) -> list[VarUse]:

@@ -96,6 +96,38 @@ class Rule:
         return problems
 
 
+class ShellMemo:
+    """Shell analyses kept from one lint of a document to the next (the language server's).
+
+    While someone types, one instruction changes and the others keep their text and position,
+    so their analyses can be reused: the key is everything :func:`analyse_instruction` reads
+    (the instruction's exact source lines and span, the escape character, the stage's SHELL).
+    Only the entries used by the latest lint survive :meth:`roll`, so the memo never outgrows
+    the document.
+    """
+
+    __slots__ = ("current", "previous")
+
+    def __init__(self) -> None:
+        self.previous: dict[tuple[object, ...], ShellScript | None] = {}
+        self.current: dict[tuple[object, ...], ShellScript | None] = {}
+
+    def get(self, key: tuple[object, ...]) -> tuple[bool, ShellScript | None]:
+        for table in (self.current, self.previous):
+            if key in table:
+                found = table[key]
+                self.current[key] = found
+                return True, found
+        return False, None
+
+    def put(self, key: tuple[object, ...], script: ShellScript | None) -> None:
+        self.current[key] = script
+
+    def roll(self) -> None:
+        """End of one lint: forget what it did not use."""
+        self.previous, self.current = self.current, {}
+
+
 class FileAnalysis:
     """What every rule of one file shares: the semantic model and the shell analyses.
 
@@ -103,12 +135,13 @@ class FileAnalysis:
     of linting, and each of some twenty shell rules asking for it anew made a lint 15x slower.
     """
 
-    __slots__ = ("_model", "dockerfile", "shell_cache")
+    __slots__ = ("_model", "dockerfile", "shell_cache", "shell_memo")
 
-    def __init__(self, dockerfile: Dockerfile) -> None:
+    def __init__(self, dockerfile: Dockerfile, shell_memo: ShellMemo | None = None) -> None:
         self.dockerfile = dockerfile
         self._model: SemanticModel | None = None
         self.shell_cache: dict[int, ShellScript | None] = {}
+        self.shell_memo = shell_memo
 
     @property
     def model(self) -> SemanticModel:
@@ -121,10 +154,29 @@ class FileAnalysis:
     def shell(self, instruction: Instruction) -> ShellScript | None:
         key = id(instruction)
         if key not in self.shell_cache:
+            memo_key = self._memo_key(instruction) if self.shell_memo is not None else None
+            if memo_key is not None:
+                found, script = self.shell_memo.get(memo_key)  # type: ignore[union-attr]
+                if found:
+                    self.shell_cache[key] = script
+                    return script
             from dflint.shell import analyse_instruction
 
-            self.shell_cache[key] = analyse_instruction(instruction, self.model)
+            script = analyse_instruction(instruction, self.model)
+            self.shell_cache[key] = script
+            if memo_key is not None:
+                self.shell_memo.put(memo_key, script)  # type: ignore[union-attr]
         return self.shell_cache[key]
+
+    def _memo_key(self, instruction: Instruction) -> tuple[object, ...]:
+        span = instruction.span
+        lines = self.dockerfile.lines[span.start_line - 1:span.end_line]
+        model = self.model
+        return (
+            type(instruction).__name__, instruction.keyword, span.start_line, span.start_col, span.end_line,
+            span.end_col, tuple(lines), self.dockerfile.directives.escape,
+            model.is_posix_shell(instruction), tuple(model.shell_at(instruction)),
+        )
 
 
 class Context:

@@ -303,3 +303,20 @@ def test_never_raises_on_arbitrary_text(word: str) -> None:
 @given(st.text(alphabet=st.characters(blacklist_characters="'\"\\$", codec="utf-8"), max_size=20))
 def test_single_quoting_protects_anything(text: str) -> None:
     assert expand(f"'{text}$PWD'", ENV).value == text + "$PWD"
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from("ab =\t\n\xa0\u3000'\"$\\`{}x"), max_size=25),
+       st.sampled_from("\\`"), st.booleans())
+def test_fast_path_agrees_with_the_lexer(word: str, escape: str, quotes: bool) -> None:
+    """Words with nothing to expand skip the lexer; the result must be what the lexer gives."""
+    from dflint import expand as module
+
+    lexer = module._Lexer(word, {}, escape, quotes=quotes, strict=False, collect_only=False)
+    try:
+        value, words = lexer.process_stop_on(None, False)
+    except module._Failure:
+        return
+    result = module._run(word, {}, escape, quotes=quotes)
+    assert (result.value, result.words, result.error) == (value, words, None)
+    assert [u.name for u in result.used] == [u.name for u in module._in_order(lexer.used)]

@@ -190,3 +190,38 @@ def test_shutdown_then_exit_is_code_0_and_later_requests_are_refused() -> None:
 
 def test_exit_without_shutdown_is_code_1() -> None:
     assert _serve({"jsonrpc": "2.0", "method": "exit"}) == (1, "")
+
+
+def test_shell_memo_reuses_unchanged_runs_and_never_changes_findings(tmp_path: Path) -> None:
+    """Reusing shell analyses across edits gives exactly the findings of a fresh lint."""
+    from dflint.config import ConfigResolver
+    from dflint.engine import Linter, load_registry
+    from dflint.parser import parse_text
+    from dflint.plugin import ShellMemo
+
+    registry = load_registry()
+    linter = Linter(registry, ConfigResolver(registry, isolated=True).settings_for)
+    versions = [
+        "FROM debian:12\nRUN apt-get update & &apt-get install -y curl\nRUN cd /x && make\n",
+        # same RUNs, first one edited
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN cd /x && make\n",
+        # a SHELL above changes how the unchanged RUNs are read: the memo must not hide that
+        'FROM debian:12\nSHELL ["pwsh", "-c"]\nRUN apt-get update && apt-get install -y curl\n'
+        "RUN cd /x && make\n",
+        # lines shift: positions must follow
+        "# escape=`\nFROM debian:12\n\nRUN apt-get update && apt-get install -y curl\nRUN cd /x && make\n",
+    ]
+    memo = ShellMemo()
+    path = tmp_path / "Dockerfile"
+    for text in versions:
+        fresh = linter.lint_dockerfile(parse_text(text), "Dockerfile", path).findings
+        memoised = linter.lint_dockerfile(parse_text(text), "Dockerfile", path, shell_memo=memo).findings
+        memo.roll()
+        assert [(f.code, f.span, f.message) for f in memoised] == [(f.code, f.span, f.message) for f in fresh]
+    # the memo holds only what the last lint used
+    again = ShellMemo()
+    linter.lint_dockerfile(parse_text(versions[1]), "Dockerfile", path, shell_memo=again)
+    again.roll()
+    kept = len(again.previous)
+    linter.lint_dockerfile(parse_text(versions[1]), "Dockerfile", path, shell_memo=again)
+    assert len(again.current) == kept and kept >= 2

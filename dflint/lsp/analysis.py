@@ -18,7 +18,7 @@ from dflint.engine import Linter, load_registry
 from dflint.finding import Finding
 from dflint.lsp.positions import UTF16, LineIndex, split_lines
 from dflint.lsp.settings import ClientSettings
-from dflint.plugin import Registry
+from dflint.plugin import Registry, ShellMemo
 from dflint.semantic import SemanticModel
 from dflint.tree import Dockerfile
 
@@ -61,6 +61,8 @@ class Analyzer:
             log.warning("plugin %s not loaded: %s", problem.plugin, problem.message)
         self.settings = ClientSettings()
         self.config_errors: dict[str, str] = {}
+        #: Per document: the shell analyses of its last lint, reused for unchanged instructions.
+        self._shell_memos: dict[str, ShellMemo] = {}
         self._configure()
 
     def configure(self, settings: ClientSettings) -> None:
@@ -124,10 +126,18 @@ class Analyzer:
         if dockerfile.unreadable:  # binary content: the engine reports it as DF900
             outcome = self.linter.lint_bytes(text.encode("utf-8", "surrogateescape"), shown, path)
         else:
-            outcome = self.linter.lint_dockerfile(dockerfile, shown, path)
+            memo = self._shell_memos.get(uri)
+            if memo is None:
+                memo = self._shell_memos[uri] = ShellMemo()
+            outcome = self.linter.lint_dockerfile(dockerfile, shown, path, shell_memo=memo)
+            memo.roll()
         return Analysis(uri=uri, version=version, text=text, path=path, dockerfile=dockerfile,
                         findings=outcome.findings, index=LineIndex(split_lines(text), encoding),
                         rule_errors=outcome.rule_errors, config_error=self.config_error_for(path))
+
+    def forget(self, uri: str) -> None:
+        """The document was closed: drop what was kept for its next lint."""
+        self._shell_memos.pop(uri, None)
 
     def lint_function(self, path: Path) -> Callable[[str], tuple[list[Finding], bool]]:
         """What :func:`dflint.fix.fix_text` needs: text → (findings, parse_failed)."""

@@ -154,6 +154,7 @@ class DflintServer(LanguageServer):
         self.analyses.pop(uri, None)
         self._indexes.pop(uri, None)
         self._last_lint.pop(uri, None)
+        self.analyzer.forget(uri)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def cancel_timers(self) -> None:
