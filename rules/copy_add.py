@@ -38,7 +38,7 @@ class AddInsteadOfCopy(Rule):
     tar is unpacked by `ADD`). Only local archives, URLs and git sources need `ADD`.
 
     BuildKit recognises archives by content, so zstd files (`.zst`, `.tzst`) count as archives
-    here; hadolint's list misses them. `.zip` is not unpacked by `ADD` and is reported.
+    here. `.zip` is not unpacked by `ADD` and is reported.
     Variables with a known value (an `ENV`, an `ARG` default) are expanded first, so
     `ENV PKG=jre.tar.gz` + `ADD $PKG /` is fine and `ARG CONF=app.conf` + `ADD $CONF /etc/` is
     reported; a source that depends on a variable without a known value is not judged. One
@@ -53,6 +53,25 @@ class AddInsteadOfCopy(Rule):
     ```dockerfile
     COPY app.py /app/
     ```
+
+    ## Differences from hadolint
+    - hadolint does not expand variables: it reports every `ADD` whose source is a variable,
+      even when the value is a URL or an archive. hadolint reports lines 3, 5, 7 and 9 here;
+      dflint reports only line 9 (`app.conf` is a plain file), not the URL (line 3), the
+      archive (line 5) or the source only known at build time (line 7):
+      ```dockerfile
+      FROM alpine:3.20
+      ARG URL=https://example.com/strap.sh
+      ADD ${URL} /tmp/
+      ENV PKG=jre.tar.gz
+      ADD $PKG /opt/
+      ARG FILE
+      ADD $FILE /opt/
+      ARG CONF=app.conf
+      ADD $CONF /etc/
+      ```
+    - hadolint's archive list misses zstd: it reports `ADD app.tar.zst /opt/`, which `ADD`
+      unpacks; dflint does not.
     """
 
     code = "DL3020"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dflint.expand import variables_in
+from dflint.expand import VarUse, variables_in
 from dflint.finding import Fix, FixSafety, Severity, TextEdit, Violation
 from dflint.plugin import Context, Rule
 from dflint.semantic import use_span
@@ -137,6 +137,12 @@ class LastUserRoot(Rule):
     RUN apk add --no-cache curl
     USER 10001
     ```
+
+    ## Differences from hadolint
+    hadolint keeps the spaces that end the line in the user name, so a `USER root` line that
+    ends with a space is not reported by hadolint; dflint reports it, as BuildKit runs it as
+    root. The fixture case `hadolint-diff-trailing-space-after-root` holds the example (a
+    trailing space does not survive in this page).
     """
 
     code = "DL3002"
@@ -166,8 +172,11 @@ class NonNumericUser(Rule):
     Orchestrators that enforce "run as non-root" (Kubernetes `runAsNonRoot`) can only verify
     a numeric uid; a name may also resolve differently in mounted files.
 
-    hadolint accepts only ARG variables; dflint also accepts ENV, which is expanded the same
-    way. A global ARG must be declared again in the stage to be visible.
+    A user given by an `ARG` is accepted: its value is chosen at build time. An `ENV` set to
+    a literal is judged by its value (`ENV APP_UID=1654` + `USER $APP_UID` is fine,
+    `ENV RUNAS=app` + `USER $RUNAS` is reported); an `ENV` built from an ARG is accepted like
+    the ARG. A variable no ARG or ENV of the stage declares is reported (a global ARG must be
+    declared again in the stage to be visible).
 
     ## Example
     ```dockerfile
@@ -178,6 +187,30 @@ class NonNumericUser(Rule):
     ```dockerfile
     USER 10001:10001
     ```
+
+    ## Differences from hadolint
+    - hadolint accepts only ARG variables, and reports every ENV one whatever its value.
+      hadolint reports lines 3 and 7 here; dflint reports neither (`1654` is numeric, `N`
+      comes from an ARG):
+      ```dockerfile
+      FROM alpine:3.20
+      ENV APP_UID=1654
+      USER $APP_UID
+      FROM alpine:3.20
+      ARG U=app
+      ENV N=$U
+      USER $N
+      ```
+      Both report `ENV MSF_USER msf` + `USER $MSF_USER`; dflint's message names the value.
+    - hadolint accepts a variable declared by an ARG anywhere in the file, even in another
+      stage or before the first FROM without being declared again in the stage, where it
+      expands to nothing. dflint reports line 4 here; hadolint does not:
+      ```dockerfile
+      FROM alpine:3.20 AS build
+      ARG RUNAS=app
+      FROM alpine:3.20
+      USER ${RUNAS}
+      ```
     """
 
     code = "DL3066"
@@ -195,8 +228,23 @@ class NonNumericUser(Rule):
             uses = variables_in(raw_uid, escape)
             if uses:
                 scope = ctx.model.scope_at(instruction)
-                if all(scope.is_declared(use.name) for use in uses):
+                undeclared = [use.name for use in uses if not scope.is_declared(use.name)]
+                if undeclared:
+                    yield Violation(
+                        prefix_span(word.span, len(raw_uid)),
+                        f"User `{raw_uid}` is not a numeric uid: no ARG or ENV of this stage "
+                        f"declares `{undeclared[0]}`",
+                    )
                     continue
+                fixed = _fixed_env_value(ctx, instruction, raw_uid, uses)
+                if fixed is None or fixed.isdigit():
+                    continue  # numeric, or an ARG (set at build time) or an ENV built from one
+                yield Violation(
+                    prefix_span(word.span, len(raw_uid)),
+                    f"User `{raw_uid}` is `{fixed}` (set by ENV), not a numeric uid; "
+                    "the host may not resolve it",
+                )
+                continue
             else:
                 value = literal(raw_uid, escape)
                 if value is None or value.isdigit():
@@ -205,6 +253,20 @@ class NonNumericUser(Rule):
                 prefix_span(word.span, len(raw_uid)),
                 f"User `{raw_uid}` is not a numeric uid; the host may not resolve it",
             )
+
+
+def _fixed_env_value(ctx: Context, instruction: User, text: str, uses: list[VarUse]) -> str | None:
+    """The value of ``text`` when every variable in it is an ENV set to a literal, else None.
+
+    An ARG can be given another value at build time, and so can an ENV built from one.
+    """
+    scope = ctx.model.scope_at(instruction)
+    for use in uses:
+        var = scope.get(use.name)
+        if var is None or var.kind != "env" or var.value is None or "$" in (var.raw or ""):
+            return None
+    expansion = ctx.model.expand_in_scope(text, instruction)
+    return expansion.value if expansion.error is None else None
 
 
 class InvalidExposePort(Rule):
@@ -303,6 +365,17 @@ class EnvSelfReference(Rule):
     ```dockerfile
     ENV JAVA_HOME=/opt/java
     ENV PATH=$JAVA_HOME/bin:$PATH
+    ```
+
+    ## Differences from hadolint
+    hadolint only recognises the plain `$A` and `${A}` forms; a reference with a modifier
+    such as `${A:-default}` is expanded before the ENV too (to the default, or to a value
+    the base image set), yet hadolint does not report it. dflint reports line 2 here, hadolint
+    only line 3:
+    ```dockerfile
+    FROM alpine:3.20
+    ENV ROOT=/srv APP=${ROOT:-/opt}/app
+    ENV A=1 B=${A}
     ```
     """
 

@@ -13,11 +13,12 @@ from collections.abc import Iterator
 
 from dflint.finding import FixSafety, Severity, Violation
 from dflint.plugin import Context, Rule
-from dflint.records import FrozenRecord
+from dflint.records import FrozenRecord, replace
 from dflint.shell import ShellWord, SimpleCommand
 from dflint.shell.packages import parse_options
 
 from ._pkgmgr import RunScript, insert_after, run_scripts
+from ._pkgvars import variable_value
 
 
 def _option_set(text: str) -> frozenset[str]:
@@ -155,7 +156,9 @@ class UseraddWithoutNoLogInit(Rule):
     an offset proportional to the UID. The files are sparse on disk, but image layers are not:
     a UID of 1000000 adds hundreds of megabytes of zeros to the layer.
 
-    A UID held in a variable (`-u $UID`) cannot be judged and is not reported.
+    A UID held in a variable (`-u $UID`) is judged by the variable's value when it is known
+    (an assignment earlier in the RUN, an `ENV`, an `ARG` default); otherwise it is not
+    reported.
 
     ## Example
     ```dockerfile
@@ -172,6 +175,19 @@ class UseraddWithoutNoLogInit(Rule):
     ## Fix safety
     Safe: ` -l` is inserted after `useradd`. It only skips the lastlog/faillog records of the
     new user, and those records would be all zeros (the user never logged in).
+
+    ## Differences from hadolint
+    hadolint does not expand variables: it measures the text `-u` is given, with a variable
+    counted as `${NAME}`, so any variable whose name has three or more characters is a "high
+    UID" and a shorter one never is. hadolint reports line 3 here (`$UID`, though it is
+    1000) and not line 5; dflint reports line 5 (`1000000`) and not line 3:
+    ```dockerfile
+    FROM debian:12
+    ARG UID=1000
+    RUN useradd -u $UID app
+    ARG U=1000000
+    RUN useradd -u $U big
+    ```
 
     ## References
     - hadolint DL3046
@@ -192,9 +208,11 @@ class UseraddWithoutNoLogInit(Rule):
                 for opt in options:
                     if opt.name not in ("-u", "--uid") or opt.value is None:
                         continue
-                    uid = opt.value
+                    uid: str | None = opt.value
                     word = opt.value_word or opt.word
-                    if "$" in uid or word.value is None or not uid.isdigit() or len(uid) <= 5:
+                    if word.value is None:  # `-u $UID`: judged by the variable's known value
+                        uid = variable_value(ctx, item, cmd, replace(word, text=word.unquoted))
+                    if uid is None or not uid.isdigit() or len(uid) <= 5:
                         continue
                     fix = None
                     if cmd.name_word is not None:
@@ -304,6 +322,18 @@ class WgetAndCurl(Rule):
     FROM debian:12
     RUN curl -fsSLO https://example.com/a.tar.gz \\
         && curl -fsSLO https://example.com/b.tar.gz
+    ```
+
+    ## Differences from hadolint
+    hadolint reads the stage top to bottom and reports only the RUNs from the point where
+    both tools have appeared, so the RUNs before the second tool's first use go unreported.
+    Either tool can be the one to drop, so dflint reports every RUN that uses one of them.
+    hadolint reports lines 3 and 4 here; dflint reports lines 2, 3 and 4:
+    ```dockerfile
+    FROM debian:12
+    RUN curl -fsSLO https://example.com/a.tar.gz
+    RUN wget -q https://example.com/b.tar.gz
+    RUN curl -fsSLO https://example.com/c.tar.gz
     ```
 
     ## References
