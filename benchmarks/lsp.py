@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -90,7 +92,11 @@ async def wait_version(client: Client, version: int, timeout: float = 60.0) -> f
 async def start(root: Path) -> tuple[Client, float]:
     client = make_client()
     t0 = time.perf_counter()
-    await client.start_io(sys.executable, "-m", "dflint", "lsp")
+    # An installed server runs with its bytecode cached; this sandbox sets PYTHONDONTWRITEBYTECODE,
+    # which would recompile lsprotocol's ~1 MB of generated types at every start.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(), "dflint-bench-pycache"))
+    await client.start_io(sys.executable, "-m", "dflint", "lsp", env=env)
     await client.initialize_async(types.InitializeParams(
         capabilities=types.ClientCapabilities(), root_uri=root.as_uri(), process_id=None))
     elapsed = time.perf_counter() - t0

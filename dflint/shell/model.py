@@ -234,9 +234,10 @@ class SimpleCommand(IdentityRecord):
 
     @property
     def basename(self) -> str | None:
-        if self.name is None:
-            return None
-        return os.path.basename(self.name.rstrip("/")) or self.name
+        name = self.name
+        if name is None or "/" not in name:  # the common case, asked thousands of times per file
+            return name
+        return os.path.basename(name.rstrip("/")) or name
 
     @property
     def wrapper_names(self) -> list[str]:
