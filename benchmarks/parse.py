@@ -55,10 +55,13 @@ def process(runs: int = 20) -> None:
     editable = any(Path(sysconfig.get_paths()["purelib"]).glob("__editable__*dflint*"))
     print(f"install: {'editable (its import finder runs at every start)' if editable else 'regular'};"
           " benchmarks/startup.py breaks the start-up down")
-    ours = _median_run([py, "-m", "dflint.parse_output", "--format", "dump", str(SAMPLE)], runs)
+    dflint = os.environ.get("DFLINT_BIN") or str(Path(py).with_name("dflint"))
+    ours = _median_run([dflint, "parse", "--format", "json", str(SAMPLE)], runs)
+    module = _median_run([py, "-m", "dflint.parse_output", "--format", "json", str(SAMPLE)], runs)
     base = _median_run([py, "-c", "pass"], runs)
     print(f"python -c pass:            {base * 1000:.1f} ms (interpreter start alone)")
-    print(f"dflint parse (1 file):     {ours * 1000:.1f} ms")
+    print(f"dflint parse (1 file):     {ours * 1000:.1f} ms ({dflint})")
+    print(f"python -m dflint.parse_output: {module * 1000:.1f} ms (the parse command without the CLI)")
     hadolint = Path(py).with_name("hadolint")
     if hadolint.exists():
         theirs = _median_run([str(hadolint), str(SAMPLE)], runs)
