@@ -6,6 +6,9 @@ hovering a flagged ``FROM ubuntu`` explains both the base image and DL3006 at on
 
 from __future__ import annotations
 
+from functools import cache
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
 from dflint.lsp.analysis import Analysis
@@ -15,6 +18,9 @@ from dflint.plugin import Registry
 from dflint.semantic import SemanticModel, Variable
 from dflint.span import Span
 from dflint.tree import Arg, Env, From, Instruction
+
+if TYPE_CHECKING:
+    from dflint.simulate.size import SizeModel
 
 _KIND_LABEL = {"arg": "ARG", "env": "ENV", "global": "global ARG", "builtin": "built-in ARG",
                "proxy": "proxy ARG"}
@@ -139,6 +145,7 @@ def _image(ins: From, model: SemanticModel) -> str:
         if resolved.digest:
             parts.append(f"digest {_code(resolved.digest)}")
         text += "\n\n" + ", ".join(parts)
+        text += "\n\n" + _estimated_size(resolved.text)
     if raw != resolved.text and not resolved.error:
         text += f"\n\nwritten as {_code(raw)}, expanded with the global ARG defaults"
     if resolved.platform:
@@ -147,6 +154,25 @@ def _image(ins: From, model: SemanticModel) -> str:
         names = ", ".join(sorted({f"`{u.name}`" for u in resolved.undefined}))
         text += f"\n\nundefined in FROM (no global ARG): {names}"
     return text
+
+
+@cache
+def _size_model() -> SizeModel:
+    """The evaluator's size data, loaded on the first image hover and kept for the session."""
+    from dflint.simulate.size import SizeModel
+
+    return SizeModel()
+
+
+def _estimated_size(image: str) -> str:
+    """The evaluator's estimate for a base image, with how it was obtained (or why there is none)."""
+    from dflint.simulate.report import human
+
+    estimate = _size_model().base_image(image, scratch=False)
+    if estimate.size_bytes is None:
+        return f"estimated size: unknown ({estimate.note})"
+    size = human(estimate.size_bytes)
+    return f"estimated size: {size} uncompressed ({estimate.confidence}: {estimate.note})"
 
 
 def _stage(occ: Occurrence) -> str:
