@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from dflint.finding import Severity
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Registry, Rule
 from dflint.records import (
     FACTORY,
@@ -48,7 +49,7 @@ LABEL_TYPES = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")
 #: DL3026 or the label rules need no per-rule table (a per-rule table still wins).
 SHARED_OPTION_FIELDS = ("trusted_registries", "label_schema", "strict_labels")
 
-_CODE_SHAPED = re.compile(r"^[A-Za-z]{1,4}[0-9]{0,4}$")
+_CODE_SHAPED = LazyPattern(r"^[A-Za-z]{1,4}[0-9]{0,4}$")
 _EXACT_SPECIFICITY = 100
 
 # Keys hadolint users carry over; pointing at the dflint spelling beats a fuzzy guess.
@@ -790,11 +791,29 @@ def _option_fields(rule: type[Rule]) -> dict[str, Any]:
     names = _option_names(rule)
     if not names:
         return {}
-    try:
-        hints = typing.get_type_hints(rule.Options)
-    except Exception:  # an unresolvable annotation: fall back to "accept any TOML value"
-        hints = {}
+    hints = _type_hints(rule.Options)
     return {name: hints.get(name, Any) for name in names}
+
+
+#: Options class -> its evaluated type hints (see :func:`_type_hints`).
+_TYPE_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _type_hints(options: type[Any]) -> dict[str, Any]:
+    """``typing.get_type_hints`` of an Options class, once per class (read-only: do not mutate).
+
+    Why cached: rules of one family share their Options class (nine label rules take one
+    ``LabelSchemaOptions``), and evaluating the same annotations again for each cost a few ms
+    of every lint's start-up.
+    """
+    hints = _TYPE_HINTS.get(options)
+    if hints is None:
+        try:
+            hints = typing.get_type_hints(options)
+        except Exception:  # an unresolvable annotation: fall back to "accept any TOML value"
+            hints = {}
+        _TYPE_HINTS[options] = hints
+    return hints
 
 
 def _coerce(source: _Source, key: str, value: Any, hint: Any) -> Any:

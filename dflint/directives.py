@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
+from dflint.lazyre import LazyPattern
 from dflint.span import Span
 from dflint.tree import Directives, ParseError
 
 # Go's RE2 ``\s`` is ASCII [\t\n\f\r ], not Unicode: spelled out so Python agrees.
-_DIRECTIVE = re.compile(
+_DIRECTIVE = LazyPattern(
     r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$", re.S
 )
 KNOWN = ("syntax", "escape", "check")

@@ -146,10 +146,19 @@ class Linter:
             severity = _severity_for(settings, rule)
             if severity is None:
                 continue
-            options = self._with_context_inputs(_options_for(settings, rule), config_path)
+            options = self._with_context_inputs(_options_for(settings, rule), config_path,
+                                                context_files=False)
             ctx = Context(dockerfile, options, shown, analysis)  # type: ignore[arg-type]
             try:
                 violations = list(self._instance(rule).check(ctx))
+                if violations:
+                    # `context_files` only ever feeds fixes (DF001: "findings do not depend on
+                    # it"), so the context is listed only for a rule that found something: the
+                    # listing (up to 2,000 entries, sorted) costs more than most lints.
+                    with_files = self._with_context_inputs(options, config_path)
+                    if with_files is not options:
+                        ctx = Context(dockerfile, with_files, shown, analysis)  # type: ignore[arg-type]
+                        violations = list(self._instance(rule).check(ctx))
             except Exception as exc:  # a rule bug must not hide the other rules' findings
                 message = f"rule {rule.code} ({rule.name}) failed on {shown}: {type(exc).__name__}: {exc}"
                 _log().error(message, exc_info=True)
@@ -172,9 +181,11 @@ class Linter:
         parse_failed = bool(getattr(dockerfile, "errors", None))
         return LintOutcome(shown, findings, lines, parse_failed=parse_failed, rule_errors=rule_errors)
 
-    def _with_context_inputs(self, options: object, dockerfile_path: Path) -> object:
+    def _with_context_inputs(self, options: object, dockerfile_path: Path, *,
+                             context_files: bool = True) -> object:
         """Fill an empty ``dockerignore`` option with the build context's ignore file, and an
-        empty ``context_files`` option with the context's file names (see :func:`_context_files`).
+        empty ``context_files`` option with the context's file names (see :func:`_context_files`;
+        not with ``context_files=False``). The same object when nothing was filled.
 
         Rules are pure and never read files, so the engine hands them what they need from the
         build context. BuildKit prefers ``<Dockerfile>.dockerignore`` over the context's
@@ -182,7 +193,7 @@ class Linter:
         """
         if not is_dataclass(options):
             return options
-        if getattr(options, "context_files", None) == ():
+        if context_files and getattr(options, "context_files", None) == ():
             files = self._context_files_of(dockerfile_path)
             if files:
                 options = replace(options, context_files=files)

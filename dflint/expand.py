@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import ClassVar
 
+from dflint.lazyre import LazyPattern
 from dflint.records import FACTORY, Factories, FrozenRecord
 
 __all__ = [
@@ -516,7 +517,7 @@ def _trim_suffix(pattern: str, value: str, greedy: bool) -> str:
     return _trim_prefix(_reverse_pattern(pattern), value[::-1], greedy)[::-1]
 
 
-_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_]+")
+_TEMPLATE_NAME = LazyPattern(r"[A-Za-z0-9_]+")
 
 
 def _go_template(replacement: str, match: re.Match[str]) -> str:

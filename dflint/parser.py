@@ -21,6 +21,7 @@ from typing import Any
 
 from dflint import tree as t
 from dflint.directives import scan_directives
+from dflint.lazyre import LazyPattern
 from dflint.source import decode, go_quote
 from dflint.span import Span
 
@@ -32,11 +33,11 @@ GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(chr(c) for c in range(0x2000, 0
 )
 _GO_SPACE_SET = frozenset(GO_SPACE)
 # BuildKit's reWhitespace: ASCII blanks without newline.
-_WS = re.compile(r"[\t\v\f\r ]+")
-_NONWS = re.compile(r"[^\t\v\f\r ]+")
-_GO_WORD = re.compile("[^" + re.escape(GO_SPACE) + "]+")
-_HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)[\t\n\f\r ]*([^<]*)$", re.S)
-_STAGE_NAME = re.compile(r"^[a-z][a-z0-9-_.]*$")
+_WS = LazyPattern(r"[\t\v\f\r ]+")
+_NONWS = LazyPattern(r"[^\t\v\f\r ]+")
+_GO_WORD = LazyPattern("[^" + re.escape(GO_SPACE) + "]+")
+_HEREDOC_WORD = LazyPattern(r"^(\d*)<<(-?)[\t\n\f\r ]*([^<]*)$", re.S)
+_STAGE_NAME = LazyPattern(r"^[a-z][a-z0-9-_.]*$")
 
 KNOWN = [
     "add",
@@ -372,7 +373,7 @@ def shell_words(s: str, raw: bool) -> list[str] | None:
     return words
 
 
-_OPENER_PREFIX = re.compile(r"^\d*<<-?[\t\n\f\r \x85\xa0]*$")
+_OPENER_PREFIX = LazyPattern(r"^\d*<<-?[\t\n\f\r \x85\xa0]*$")
 
 
 def parse_heredoc_word(word: str) -> tuple[str, bool, bool, int] | None:
@@ -614,7 +615,7 @@ class _Builder:
         return words
 
 
-_JSON_STR = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_JSON_STR = LazyPattern(r'"(?:[^"\\]|\\.)*"', re.S)
 
 
 class _ParseFail(Exception):

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import ClassVar, Literal
 
 from dflint.expand import Expansion, VarUse, expand
+from dflint.lazyre import LazyPattern
 from dflint.records import FACTORY, Factories, FrozenIdentityRecord, FrozenRecord, IdentityRecord
 from dflint.span import Span
 from dflint.tree import Arg, Copy, Dockerfile, Env, From, Instruction, Onbuild, Run, Shell, Stage
@@ -69,7 +70,7 @@ WINDOWS_DEFAULT_SHELL: tuple[str, ...] = ("cmd", "/S", "/C")
 _NON_POSIX_SHELLS = frozenset({"powershell", "pwsh", "cmd"})
 # Windows images cannot be identified without a registry; these names cover the official ones,
 # as a path part (`windows/servercore`) or a part of the tag (`golang:1.22-nanoserver-ltsc2022`).
-_WINDOWS_IMAGE = re.compile(
+_WINDOWS_IMAGE = LazyPattern(
     r"(^|[/:_-])(windows|nanoserver|servercore|windowsservercore)([/:@_-]|$)|/windows/"
 )
 
@@ -706,7 +707,7 @@ _DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])
 _NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
 _TAG = r"[\w][\w.-]{0,127}"
 _DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
-_REFERENCE = re.compile(rf"({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?", re.ASCII)
+_REFERENCE = LazyPattern(rf"({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?", re.ASCII)
 
 
 def is_valid_reference(text: str) -> bool:

@@ -26,21 +26,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from dflint.lazyre import LazyPattern
 from dflint.records import FrozenRecord, Record
 from dflint.span import Span
 
 ALL = "*"
 
-_DFLINT = re.compile(r"^(?P<lead>\s*#\s*)dflint\s*:\s*(?P<body>.*)$", re.IGNORECASE)
-_VERB = re.compile(r"(?P<verb>ignore-file|file-ignore|ignore|disable|enable)(?![\w-])", re.IGNORECASE)
-_HADOLINT = re.compile(
+_DFLINT = LazyPattern(r"^(?P<lead>\s*#\s*)dflint\s*:\s*(?P<body>.*)$", re.IGNORECASE)
+_VERB = LazyPattern(r"(?P<verb>ignore-file|file-ignore|ignore|disable|enable)(?![\w-])", re.IGNORECASE)
+_HADOLINT = LazyPattern(
     r"^\s*#\s*hadolint\s+(?P<global>global\s+)?ignore\s*=(?P<rest>.*)$", re.IGNORECASE
 )
-_CHECK = re.compile(r"^\s*#\s*check\s*=\s*(?P<value>.*)$", re.IGNORECASE)
-_DIRECTIVE = re.compile(r"^\s*#\s*(?P<key>[A-Za-z][A-Za-z0-9]*)\s*=\s*\S", re.IGNORECASE)
+_CHECK = LazyPattern(r"^\s*#\s*check\s*=\s*(?P<value>.*)$", re.IGNORECASE)
+_DIRECTIVE = LazyPattern(r"^\s*#\s*(?P<key>[A-Za-z][A-Za-z0-9]*)\s*=\s*\S", re.IGNORECASE)
 _DIRECTIVE_KEYS = frozenset({"syntax", "escape", "check"})
-_TOKEN = re.compile(r"[A-Za-z*][A-Za-z0-9_-]*|\*")
-_BUILDKIT_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+_TOKEN = LazyPattern(r"[A-Za-z*][A-Za-z0-9_-]*|\*")
+_BUILDKIT_NAME = LazyPattern(r"^[A-Z][A-Za-z0-9]*$")
 
 
 class UnusedSuppression(FrozenRecord):

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-import re
 from collections.abc import Callable, Sequence
 
 from dflint.finding import Fix, FixSafety, TextEdit
+from dflint.lazyre import LazyPattern
 from dflint.records import FrozenRecord, Record
 from dflint.span import Span
 from dflint.tree import (
@@ -90,7 +90,7 @@ _PIP_VALUE_OPTIONS = frozenset({
 })
 #: Short pip options that take a value: in a cluster (`-qr x`, `-rx`) the value follows them.
 _PIP_SHORT_VALUES = frozenset("rceiftC")
-_LOCAL_ARCHIVE = re.compile(r"\.(whl|tar\.gz|tgz|zip|tar\.bz2)$")
+_LOCAL_ARCHIVE = LazyPattern(r"\.(whl|tar\.gz|tgz|zip|tar\.bz2)$")
 
 
 class _PipArgs(Record):

@@ -9,11 +9,11 @@ command substitution, an assignment in a function or a loop variable) there is n
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Callable
 from typing import TypeVar
 
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context
 from dflint.shell import ShellWord, SimpleCommand
 
@@ -21,7 +21,7 @@ from ._pkgmgr import RunScript
 
 T = TypeVar("T")
 
-_VARIABLE = re.compile(
+_VARIABLE = LazyPattern(
     r"\$(?:(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
     r"|\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<all>//?)(?P<old>[^/}*?\[\\]+)/(?P<new>[^/}*?\[\\$`]*))?\})"
 )

@@ -8,13 +8,12 @@ that guesses what ``$DEST`` holds reports noise, so these helpers answer None in
 
 from __future__ import annotations
 
-import re
-
 from dflint.expand import expand, variables_in
+from dflint.lazyre import LazyPattern
 from dflint.span import Span
 from dflint.tree import Dockerfile, Instruction, Onbuild
 
-_DRIVE = re.compile(r"^[A-Za-z]:")
+_DRIVE = LazyPattern(r"^[A-Za-z]:")
 
 
 def escape_of(dockerfile: Dockerfile) -> str:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from dflint.finding import Fix, FixSafety, Severity, TextEdit, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.span import Span
 from dflint.tree import Copy, Dockerfile, From, Instruction, Run, Unknown
@@ -103,7 +104,7 @@ def _reference_edits(df: Dockerfile, instruction: Instruction, lowered: str) -> 
             yield from _mount_from_edits(df, flag.span, lowered)
 
 
-_MOUNT_FROM = re.compile(r"(?:^|[,=\s])from=([^,\s\"']+)", re.IGNORECASE)
+_MOUNT_FROM = LazyPattern(r"(?:^|[,=\s])from=([^,\s\"']+)", re.IGNORECASE)
 
 
 def _mount_from_edits(df: Dockerfile, span: Span, lowered: str) -> Iterator[TextEdit]:

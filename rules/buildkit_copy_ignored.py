@@ -13,13 +13,14 @@ import re
 from collections.abc import Iterator
 
 from dflint.finding import Severity, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.records import FrozenRecord
 from dflint.tree import Add, Copy
 
 from ._dockerignore import has_exclusions, matches_or_parent_matches, read_patterns
 
-_REMOTE = re.compile(r"^(https?://|git@|git://|ssh://)", re.IGNORECASE)
+_REMOTE = LazyPattern(r"^(https?://|git@|git://|ssh://)", re.IGNORECASE)
 _MATCH_ALL = frozenset({"*", "**", "**/*"})
 
 

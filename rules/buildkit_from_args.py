@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from dflint.expand import expand, variables_in
 from dflint.finding import Severity, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.semantic import is_valid_reference
 from dflint.span import Span
@@ -152,7 +153,7 @@ _ARCH_ALIASES = {
     "i386": "386", "i486": "386", "i586": "386", "i686": "386", "x86_64": "amd64",
     "x86-64": "amd64", "aarch64": "arm64", "armhf": "arm", "armel": "arm",
 }
-_SPECIFIER = re.compile(r"^[A-Za-z0-9_.-]+$")
+_SPECIFIER = LazyPattern(r"^[A-Za-z0-9_.-]+$")
 #: What containerd assumes for the part a one-word specifier leaves out (BuildKit's host).
 _DEFAULT_OS = "linux"
 _DEFAULT_ARCH = "amd64"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from dflint.expand import expand, variables_in
 from dflint.finding import Fix, FixSafety, Severity, TextEdit, Violation
+from dflint.lazyre import LazyPattern
 from dflint.parser import parse_text
 from dflint.plugin import Context, Rule
 from dflint.span import Span
@@ -140,7 +141,7 @@ class LegacyKeyValueFormat(Rule):
                 yield Violation(pair.span, message, fix)
 
 
-_WHITESPACE = re.compile(r"\s")
+_WHITESPACE = LazyPattern(r"\s")
 
 
 def legacy_fix(df: Dockerfile, instruction: Env | Label, pair: KeyValue, escape: str) -> Fix | None:
@@ -237,7 +238,7 @@ def _same_meaning(
     return True
 
 
-_PRAGMA = re.compile(r"^#?\s*(hadolint\s|dflint:|check=|syntax=|escape=)", re.IGNORECASE)
+_PRAGMA = LazyPattern(r"^#?\s*(hadolint\s|dflint:|check=|syntax=|escape=)", re.IGNORECASE)
 
 
 class InvalidDefinitionDescription(Rule):

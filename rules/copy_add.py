@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from dflint.finding import Severity, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.tree import Add, Copy, Instruction, Stage, Word, Workdir
 
@@ -18,10 +19,10 @@ _ARCHIVE_SUFFIXES = (
     ".tar", ".z", ".bz2", ".gz", ".lz", ".lzma", ".tz", ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz",
     ".tpz", ".txz", ".xz", ".zst", ".tzst",
 )
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_SCP_GIT = re.compile(r"^[\w.-]+@[\w.-]+:")
+_URL = LazyPattern(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_SCP_GIT = LazyPattern(r"^[\w.-]+@[\w.-]+:")
 #: What BuildKit accepts as a stage name (after lower-casing).
-_STAGE_NAME = re.compile(r"^[a-z][a-z0-9-_.]*$")
+_STAGE_NAME = LazyPattern(r"^[a-z][a-z0-9-_.]*$")
 
 
 def _is_heredoc_source(instruction: Instruction, word: Word) -> bool:

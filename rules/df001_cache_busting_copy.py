@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from dflint.finding import FixSafety, Severity, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.records import FrozenRecord
 from dflint.shell import ShellScript
@@ -220,8 +221,8 @@ _ECOSYSTEM = {
     "bundle": "ruby", "go": "go", "cargo": "rust", "composer": "php", "mvn": "java",
     "gradle": "java", "dotnet": "dotnet",
 }
-_PIP_REQUIREMENT = re.compile(r"^-[A-Za-z]*r(.*)$")
-_LOCAL_PACKAGE = re.compile(r"\.(deb|rpm|apk)$")
+_PIP_REQUIREMENT = LazyPattern(r"^-[A-Za-z]*r(.*)$")
+_LOCAL_PACKAGE = LazyPattern(r"\.(deb|rpm|apk)$")
 
 
 def _argv_of(words: Sequence[str]) -> list[str]:

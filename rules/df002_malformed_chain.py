@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from dflint.finding import Fix, FixSafety, Severity, TextEdit, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.shell import OperatorProblem, ShellScript, SimpleCommand, Token
 from dflint.span import Span
@@ -146,8 +147,8 @@ def _amp_after(script: ShellScript, cmd: SimpleCommand, amps: dict[int, Token]) 
     return amps.get(offset)
 
 
-_WINDOWS_HINT = re.compile(r"windows|nanoserver|servercore")
-_PRAGMA_SHELL = re.compile(r"^\s*hadolint\s+shell\s*=\s*(\S+)")
+_WINDOWS_HINT = LazyPattern(r"windows|nanoserver|servercore")
+_PRAGMA_SHELL = LazyPattern(r"^\s*hadolint\s+shell\s*=\s*(\S+)")
 
 
 def _non_posix_file(ctx: Context) -> bool:

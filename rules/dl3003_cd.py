@@ -9,10 +9,10 @@ decides, and the fix is marked unsafe whenever it cannot prove it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from dflint.finding import Fix, FixSafety, Severity, TextEdit, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.shell import ShellScript, SimpleCommand
 from dflint.span import Span
@@ -22,7 +22,7 @@ from ._pkgmgr import RunScript, run_scripts
 from ._words import escape_of, literal
 
 #: Paths a WORKDIR can take verbatim: no quotes, blanks, variables or escape characters needed.
-_PLAIN_PATH = re.compile(r"^/[A-Za-z0-9._/@+,=-]*$")
+_PLAIN_PATH = LazyPattern(r"^/[A-Za-z0-9._/@+,=-]*$")
 
 
 def _is_absolute_literal(text: str | None, escape: str) -> bool:

@@ -8,12 +8,12 @@ results are reproducible: fixtures and CI pin it; by default it is the date of t
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from dflint.data import load_json
 from dflint.finding import Severity, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.records import FrozenRecord
 from dflint.span import Span
@@ -21,8 +21,8 @@ from dflint.tree import From
 
 _REGISTRY_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/",
                       "docker.io/", "index.docker.io/", "library/")
-_VERSION = re.compile(r"^(\d+(?:\.\d+)*)")
-_ALPINE_SUFFIX = re.compile(r"^alpine(\d+\.\d+)$")
+_VERSION = LazyPattern(r"^(\d+(?:\.\d+)*)")
+_ALPINE_SUFFIX = LazyPattern(r"^alpine(\d+\.\d+)$")
 #: Products recognised in a tag suffix of any image (`openjdk:11-jre-buster`, `x:1-alpine3.12`).
 _OS_PRODUCTS = ("debian", "ubuntu", "alpine")
 

@@ -8,16 +8,16 @@ globs, ``~``, escapes, comments).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 
 from dflint.finding import Fix, FixSafety, Severity, TextEdit, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.tree import Cmd, CommandInstruction, Entrypoint, Healthcheck
 
 #: A word no POSIX shell or cmd would change: letters, digits and harmless marks (no `%`: cmd
 #: expands `%VAR%`).
-_PLAIN_WORD = re.compile(r"^[\w./:=,+@-]+$")
+_PLAIN_WORD = LazyPattern(r"^[\w./:=,+@-]+$")
 
 
 def exec_form_of(script: str) -> str | None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from dflint.expand import VarUse, variables_in
 from dflint.finding import Fix, FixSafety, Severity, TextEdit, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.semantic import use_span
 from dflint.tree import Env, Expose, From, Healthcheck, Maintainer, Onbuild, User, Workdir
@@ -15,8 +16,8 @@ from dflint.tree import Env, Expose, From, Healthcheck, Maintainer, Onbuild, Use
 from ._stage_refs import lineage, output_stages
 from ._words import escape_of, is_windows_drive, literal, onbuild_triggers, prefix_span, unquoted_head
 
-_HADOLINT_INLINE = re.compile(r"^\s*hadolint\s+ignore\s*=", re.IGNORECASE)
-_DFLINT_INLINE = re.compile(r"^\s*dflint\s*:\s*ignore(?![\w-])", re.IGNORECASE)
+_HADOLINT_INLINE = LazyPattern(r"^\s*hadolint\s+ignore\s*=", re.IGNORECASE)
+_DFLINT_INLINE = LazyPattern(r"^\s*dflint\s*:\s*ignore(?![\w-])", re.IGNORECASE)
 
 
 class InlineIgnorePragma(Rule):

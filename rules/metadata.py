@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from dflint.finding import Severity, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.records import FACTORY, Factories, FrozenRecord
 from dflint.span import Span
@@ -23,7 +24,7 @@ from dflint.tree import Dockerfile, KeyValue, Label
 from ._stage_refs import lineage, output_stages
 from ._words import escape_of, literal
 
-_KEY_CHARS = re.compile(r"^[a-z0-9._/-]+$")
+_KEY_CHARS = LazyPattern(r"^[a-z0-9._/-]+$")
 _RESERVED_PREFIXES = ("com.docker.", "io.docker.", "org.dockerproject.")
 
 
@@ -274,7 +275,7 @@ class _TypedLabelRule(Rule):
                 yield Violation(item.pair.value_span, f"Label `{item.key}` is not {self.what}")
 
 
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")
+_URI = LazyPattern(r"^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")
 _URI_AUTHORITY_SCHEMES = ("http", "https", "ftp", "ftps", "ws", "wss", "git", "ssh", "file")
 
 
@@ -286,7 +287,7 @@ def is_url(value: str) -> bool:
     return scheme.lower() not in _URI_AUTHORITY_SCHEMES or rest.startswith("//")
 
 
-_RFC3339 = re.compile(
+_RFC3339 = LazyPattern(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
 )
 
@@ -307,7 +308,7 @@ def is_rfc3339(value: str) -> bool:
     return second <= 60
 
 
-_SEMVER = re.compile(
+_SEMVER = LazyPattern(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?"
     r"(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$"
@@ -325,7 +326,7 @@ def is_git_hash(value: str) -> bool:
 
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_EMAIL = re.compile(
+_EMAIL = LazyPattern(
     rf"^{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$"
 )
@@ -336,7 +337,7 @@ def is_email(value: str) -> bool:
     return _EMAIL.match(value) is not None
 
 
-_SPDX_TOKEN = re.compile(r"\s*(\(|\)|[A-Za-z0-9.+:-]+)")
+_SPDX_TOKEN = LazyPattern(r"\s*(\(|\)|[A-Za-z0-9.+:-]+)")
 
 
 def _spdx_syntax_ok(value: str) -> bool:

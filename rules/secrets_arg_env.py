@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from dflint.finding import Severity, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.span import Span
 from dflint.tree import Arg, Env, Instruction, Onbuild
@@ -21,8 +22,8 @@ _SECRET_TOKENS = (
     "apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd", "secret", "token",
 )
 _ALLOW_TOKENS = ("public", "file", "version")
-_SECRET = re.compile(r"(?:_|^)(?:" + "|".join(_SECRET_TOKENS) + r")(?:_|$)", re.IGNORECASE)
-_ALLOW = re.compile(r"(?:_|^)(?:" + "|".join(_ALLOW_TOKENS) + r")(?:_|$)", re.IGNORECASE)
+_SECRET = LazyPattern(r"(?:_|^)(?:" + "|".join(_SECRET_TOKENS) + r")(?:_|$)", re.IGNORECASE)
+_ALLOW = LazyPattern(r"(?:_|^)(?:" + "|".join(_ALLOW_TOKENS) + r")(?:_|$)", re.IGNORECASE)
 
 
 def buildkit_secret_name(name: str) -> bool:

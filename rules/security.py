@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 
 from dflint.finding import Severity, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.records import FrozenRecord
 from dflint.shell import ShellScript, ShellWord, SimpleCommand
@@ -82,17 +83,17 @@ _SECRET_FIX = "pass secrets at build time with `RUN --mount=type=secret` instead
 
 # -- DF201 -----------------------------------------------------------------------------------
 
-_TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("an AWS access key id", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
-    ("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
-    ("a GitHub token", re.compile(
+_TOKEN_PATTERNS: tuple[tuple[str, LazyPattern], ...] = (
+    ("an AWS access key id", LazyPattern(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
+    ("a private key", LazyPattern(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+    ("a GitHub token", LazyPattern(
         r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})(?![A-Za-z0-9_])"
     )),
-    ("a Slack token", re.compile(r"(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z]+(?:-[0-9A-Za-z]+)+")),
-    ("a Slack webhook URL", re.compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+")),
+    ("a Slack token", LazyPattern(r"(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z]+(?:-[0-9A-Za-z]+)+")),
+    ("a Slack webhook URL", LazyPattern(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+")),
 )
 #: Documentation placeholders (AWS's own examples end in EXAMPLE).
-_PLACEHOLDER_MARK = re.compile(r"EXAMPLE|XXXXXXXX|xxxxxxxx|\.\.\.", re.ASCII)
+_PLACEHOLDER_MARK = LazyPattern(r"EXAMPLE|XXXXXXXX|xxxxxxxx|\.\.\.", re.ASCII)
 
 
 def find_tokens(text: str) -> Iterator[tuple[str, int, int]]:
@@ -158,11 +159,11 @@ class SecretTokenInValue(Rule):
 
 # -- DF202 -----------------------------------------------------------------------------------
 
-_KEYWORD_ASSIGNMENT = re.compile(
+_KEYWORD_ASSIGNMENT = LazyPattern(
     r"(?i)(?<![a-z0-9])(?:password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?key"
     r"|client[_-]?secret|auth)[\"']?\s*[=:]\s*[\"']?(?P<value>[^\s\"'&;,)]+)"
 )
-_URL_CREDENTIALS = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@\"']+:(?P<value>[^/\s@\"']+)@")
+_URL_CREDENTIALS = LazyPattern(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@\"']+:(?P<value>[^/\s@\"']+)@")
 _PLACEHOLDERS = frozenset({
     "changeme", "change_me", "changeit", "password", "passw0rd", "secret", "example", "default",
     "xxxxxxxx", "placeholder", "redacted", "none", "null", "true", "false", "your_password",
@@ -266,7 +267,7 @@ class PasswordInValue(Rule):
 
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
-_INTERPRETER = re.compile(r"^(?:python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|php[0-9.]*)$")
+_INTERPRETER = LazyPattern(r"^(?:python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|php[0-9.]*)$")
 _CURL_VALUES = frozenset(
     ["-o", "--output", "-H", "--header", "-d", "--data", "-u", "--user", "-X", "--request", "-A",
      "--user-agent", "-e", "--referer", "-w", "--write-out", "-x", "--proxy", "-T", "--upload-file",
@@ -430,7 +431,7 @@ def remote_kind(source: str) -> str | None:
     return None
 
 
-_COMMIT = re.compile(r"#[0-9a-f]{40}(?::|$)")
+_COMMIT = LazyPattern(r"#[0-9a-f]{40}(?::|$)")
 
 
 class AddRemoteWithoutChecksum(Rule):
@@ -494,7 +495,7 @@ class AddRemoteWithoutChecksum(Rule):
 
 # -- DF207 -----------------------------------------------------------------------------------
 
-_NONROOT_IMAGE = re.compile(r"nonroot|rootless", re.IGNORECASE)
+_NONROOT_IMAGE = LazyPattern(r"nonroot|rootless", re.IGNORECASE)
 
 
 class NoNonRootUser(Rule):

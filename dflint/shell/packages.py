@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 
+from dflint.lazyre import LazyPattern
 from dflint.records import FrozenRecord
 from dflint.shell.model import ShellWord, SimpleCommand
 
@@ -446,7 +447,7 @@ _APK_VALUES = _values(
     "-X --repository -t --virtual -p --root --keys-dir --arch --cache-dir --repositories-file "
     "--cache-max-age --timeout"
 )
-_APK_RE = re.compile(r"^(?P<name>[^=~<>@]+)(?:@(?P<tag>[^=~<>]+))?(?:(?P<op>[=~<>]+)(?P<ver>.*))?$")
+_APK_RE = LazyPattern(r"^(?P<name>[^=~<>@]+)(?:@(?P<tag>[^=~<>]+))?(?:(?P<op>[=~<>]+)(?P<ver>.*))?$")
 
 
 def parse_apk(cmd: SimpleCommand) -> ApkCommand | None:
@@ -480,7 +481,7 @@ _YUM_VALUES = _values(
     "--downloaddir --destdir --comment --color --rpmverbosity --enableplugin --disableplugin"
 )
 _YUM_INSTALL = frozenset({"install", "groupinstall", "localinstall", "reinstall"})
-_RPM_VERSION_PART = re.compile(r"^[A-Za-z0-9._~^:+*]*$")
+_RPM_VERSION_PART = LazyPattern(r"^[A-Za-z0-9._~^:+*]*$")
 
 
 def parse_yum(cmd: SimpleCommand) -> YumCommand | None:
@@ -529,7 +530,7 @@ _ZYPPER_VALUES = _values(
     "--pkg-cache-dir -r --repo --from -t --type --download -p --plus-repo"
 )
 _ZYPPER_INSTALL = frozenset({"install", "in", "source-install", "si"})
-_ZYPPER_RE = re.compile(r"^(?P<name>[^=<>]+)(?P<op>[=<>]+)(?P<ver>.+)$")
+_ZYPPER_RE = LazyPattern(r"^(?P<name>[^=<>]+)(?P<op>[=<>]+)(?P<ver>.+)$")
 
 
 def parse_zypper(cmd: SimpleCommand) -> ZypperCommand | None:
@@ -565,11 +566,11 @@ _PIP_VALUES = _values(
     "--config-settings --no-binary --only-binary --report --root-user-action --python "
     "--keyring-provider --use-feature --use-deprecated --config-file --group"
 )
-_PEP508 = re.compile(
+_PEP508 = LazyPattern(
     r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?P<extras>\[[^\]]*\])?\s*"
     r"(?:(?P<op>===|==|~=|!=|>=|<=|>|<)\s*(?P<ver>[^;]*?))?\s*(?:;.*)?$"
 )
-_PYTHON = re.compile(r"^(python|pypy)[0-9.]*$|^py$")
+_PYTHON = LazyPattern(r"^(python|pypy)[0-9.]*$|^py$")
 
 
 def _pip_args(cmd: SimpleCommand) -> tuple[str, list[ShellWord]] | None:
@@ -677,7 +678,7 @@ _NODE_INSTALL = {
     "yarn": frozenset({"add", "install"}),
     "pnpm": frozenset({"add", "install", "i"}),
 }
-_NPM_RE = re.compile(r"^(?P<name>@?[^@]+)(?:@(?P<ver>.*))?$")
+_NPM_RE = LazyPattern(r"^(?P<name>@?[^@]+)(?:@(?P<ver>.*))?$")
 
 
 def parse_node(cmd: SimpleCommand) -> NodeCommand | None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_BACKSLASH = re.compile(r"\\(.)", re.DOTALL)
-_DQUOTE_ESCAPE = re.compile(r'\\([$`"\\\n])')
+from dflint.lazyre import LazyPattern
+
+_BACKSLASH = LazyPattern(r"\\(.)", re.DOTALL)
+_DQUOTE_ESCAPE = LazyPattern(r'\\([$`"\\\n])')
 _DYNAMIC = frozenset(
     {
         "simple_expansion",

@@ -8,12 +8,12 @@ Each wrapper is described by the options that take a value (so ``sudo -u app`` d
 from __future__ import annotations
 
 import os
-import re
 
+from dflint.lazyre import LazyPattern
 from dflint.records import FrozenRecord
 from dflint.shell.model import ShellWord
 
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = LazyPattern(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 class WrapperSpec(FrozenRecord):
