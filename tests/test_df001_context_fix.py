@@ -119,3 +119,18 @@ def test_pip_manifests_are_read_like_pip_reads_its_options() -> None:
     assert not is_inert(["apt-get", "install", "-y", "./tool.deb"])
     assert is_inert(["rm", "-rf", "/var/lib/apt/lists/*"]) and not is_inert(["rm", "-rf", "build"])
     assert is_inert(["npm", "install", "-g", "pnpm"]) and not is_inert(["npm", "run", "build"])
+
+
+def test_context_is_listed_only_when_the_rule_found_something(tmp_path: Path) -> None:
+    # The listing feeds fixes only; a file with nothing to report must not pay for it.
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM scratch\nCOPY . .\n")
+    linter = _linter()
+    assert linter.lint_path(path).findings == []
+    assert linter._context_files_cache == {}
+    text = (SEED / "Dockerfile").read_text(encoding="utf-8")
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    path.write_text(text)
+    (finding,) = [f for f in linter.lint_path(path).findings if f.code == "DF001"]
+    assert finding.fix is not None
+    assert str(tmp_path) in linter._context_files_cache
