@@ -110,4 +110,38 @@ class UnusedIgnore(Rule):
 
 
 
-CORE_RULES: tuple[type[Rule], ...] = (SyntaxError_, UnreadableFile, UnusedIgnore)
+class NotUtf8(Rule):
+    """## What it does
+    Reports a Dockerfile that is not valid UTF-8, naming the first invalid byte by its byte
+    offset, line and column.
+
+    ## Why is this bad?
+    BuildKit does not decode the file, so the build goes on with the raw bytes, but labels,
+    ENV values and paths then hold bytes no tool displays the same way, and editors may
+    rewrite them on save. Usually the file was saved in a legacy encoding (Latin-1, UTF-16).
+
+    ## Example
+    A file saved as Latin-1:
+    ```dockerfile
+    LABEL maintainer="Jos\xe9"
+    ```
+
+    ## Use instead
+    Save the file as UTF-8:
+    ```dockerfile
+    LABEL maintainer="José"
+    ```
+    """
+
+    code = "DF902"
+    name = "not-utf8"
+    severity = Severity.WARNING
+    summary = "The file is not valid UTF-8"
+
+    def check(self, ctx: Context) -> Iterable[Violation]:
+        for warning in ctx.dockerfile.warnings:
+            if warning.layer == "input" and warning.code == "non-utf8":
+                yield Violation(warning.span, warning.message)
+
+
+CORE_RULES: tuple[type[Rule], ...] = (SyntaxError_, UnreadableFile, UnusedIgnore, NotUtf8)

@@ -118,10 +118,10 @@ class Linter:
             return self._unreadable(shown, path, f"cannot read {shown}: {reason}")
         return self.lint_bytes(data, shown, config_path=path)
 
-    def _unreadable(self, shown: str, path: Path, message: str) -> LintOutcome:
+    def _unreadable(self, shown: str, path: Path, message: str, span: Span | None = None) -> LintOutcome:
         settings = self._settings_for(path)
         severity = _severity_for(settings, UnreadableFile) or Severity.ERROR
-        finding = make_finding(UnreadableFile, severity, shown, Span(1, 1, 1, 1), message)
+        finding = make_finding(UnreadableFile, severity, shown, span or Span(1, 1, 1, 1), message)
         return LintOutcome(shown, [finding], None, unreadable=True)
 
     def lint_bytes(self, data: bytes, shown: str, config_path: Path | None = None) -> LintOutcome:
@@ -137,6 +137,13 @@ class Linter:
                         shell_memo: ShellMemo | None = None) -> LintOutcome:
         """Lint a parsed file. ``shell_memo`` lets a caller that lints the same document again
         and again (the language server) reuse the shell analyses of unchanged instructions."""
+        binary = next((w for w in getattr(dockerfile, "warnings", ()) if w.code == "binary"), None)
+        if binary is not None:
+            # BuildKit would read on, but a file with a NUL byte is not a Dockerfile someone
+            # wrote (git's test for binary files): say so once instead of a page of
+            # "unknown instruction" errors about its bytes, and exit 2 like any unreadable input.
+            where = binary.message.split(";", 1)[0].replace("file contains", "it contains", 1)
+            return self._unreadable(shown, config_path, f"binary file, not linted: {where}", binary.span)
         settings = self._settings_for(config_path)
         suppressions = _build_suppressions(dockerfile, settings, self._alias_table)
         findings: list[Finding] = []

@@ -77,12 +77,28 @@ def test_unreadable_input_exits_two_and_others_are_still_linted(tmp_path: Path) 
     assert ("missing/Dockerfile", "DF900") in codes and ("Dockerfile", "DL3006") in codes
 
 
-def test_binary_input_is_a_diagnostic_not_a_traceback(tmp_path: Path) -> None:
-    (tmp_path / "Dockerfile").write_bytes(b"\x00\x01\x02\xff\xfe" * 100)
-    result = run(["Dockerfile"], cwd=tmp_path)
-    assert result.returncode in (1, 2)
+def test_binary_input_is_unreadable_with_the_nul_position(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_bytes(b"FROM alpine:3.22\nRUN x\x01\x00\x02\xff\xfe" * 100)
+    (tmp_path / "ok.Dockerfile").write_text("FROM ubuntu\n")
+    result = run(["--format", "json", "Dockerfile", "ok.Dockerfile"], cwd=tmp_path)
+    assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "Dockerfile:1:" in result.stdout
+    findings = json.loads(result.stdout)
+    binary = [f for f in findings if f["file"] == "Dockerfile"]
+    assert [(f["code"], f["line"], f["column"]) for f in binary] == [("DF900", 2, 7)]
+    assert binary[0]["message"] == (
+        "binary file, not linted: it contains a NUL byte at byte offset 23 (line 2, column 7)"
+    )
+    assert [f["code"] for f in findings if f["file"] == "ok.Dockerfile"] == ["DL3006"]
+
+
+def test_non_utf8_is_a_warning_with_the_byte_offset(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_bytes(b'FROM alpine:3.22\nLABEL maintainer="Jos\xe9"\n')
+    result = run(["--format", "json", "Dockerfile"], cwd=tmp_path)
+    assert result.returncode == 1
+    [finding] = json.loads(result.stdout)
+    assert (finding["code"], finding["line"], finding["column"]) == ("DF902", 2, 22)
+    assert "invalid byte 0xe9 at byte offset 38" in finding["message"]
 
 
 def test_stdin_with_filename() -> None:
