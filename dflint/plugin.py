@@ -18,8 +18,8 @@ import os
 import re
 import sys
 import types
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from dflint.finding import FixSafety, Severity, Violation
 from dflint.records import FACTORY, Factories, FrozenRecord, Record, is_dataclass
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from dflint.semantic import SemanticModel
     from dflint.shell import ShellScript
     from dflint.tree import Dockerfile, Instruction
+
+T = TypeVar("T")
 
 ENTRY_POINT_GROUP = "dflint.rules"
 DOCS_URL = "https://github.com/dflint/dflint/blob/main/docs/rules/{code}.md"
@@ -135,13 +137,15 @@ class FileAnalysis:
     of linting, and each of some twenty shell rules asking for it anew made a lint 15x slower.
     """
 
-    __slots__ = ("_model", "dockerfile", "shell_cache", "shell_memo")
+    __slots__ = ("_model", "derived", "dockerfile", "shell_cache", "shell_memo")
 
     def __init__(self, dockerfile: Dockerfile, shell_memo: ShellMemo | None = None) -> None:
         self.dockerfile = dockerfile
         self._model: SemanticModel | None = None
         self.shell_cache: dict[int, ShellScript | None] = {}
         self.shell_memo = shell_memo
+        #: What :meth:`Context.memo` computed, by key.
+        self.derived: dict[Hashable, Any] = {}
 
     @property
     def model(self) -> SemanticModel:
@@ -203,6 +207,20 @@ class Context:
         not a POSIX shell (PowerShell, cmd), in which case shell rules stay silent.
         """
         return self._analysis.shell(instruction)
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()``, computed once per file however many rules ask for the same ``key``.
+
+        For data derived from the file alone (never from a rule's options) that several rules
+        walk, such as every RUN with its shell analysis: some thirty package-manager rules each
+        rebuilding it made that walk a tenth of a lint. The value is shared, so it must not be
+        mutated; use a key no other rule would use for something else (a function of your own).
+        """
+        derived = self._analysis.derived
+        if key in derived:
+            return derived[key]  # type: ignore[no-any-return]
+        value = derived[key] = build()
+        return value
 
 
 class PluginProblem(FrozenRecord):

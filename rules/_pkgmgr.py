@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import weakref
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from dflint.finding import Fix, FixSafety, TextEdit
 from dflint.plugin import Context
@@ -47,7 +48,13 @@ class RunScript(FrozenRecord):
 
 def run_scripts(ctx: Context) -> Iterator[RunScript]:
     """Every analysable RUN, ONBUILD triggers included; non-POSIX SHELL and exec form are skipped
-    (``ctx.shell`` returns None for them, and these rules then have nothing to say)."""
+    (``ctx.shell`` returns None for them, and these rules then have nothing to say).
+
+    Listed once per file (:meth:`Context.memo`): every package-manager rule walks them."""
+    return iter(ctx.memo(_list_run_scripts, lambda: tuple(_list_run_scripts(ctx))))
+
+
+def _list_run_scripts(ctx: Context) -> Iterator[RunScript]:
     for instruction in ctx.dockerfile.instructions:
         onbuild = False
         run: Instruction | None = instruction
@@ -66,14 +73,25 @@ def commands_named(script: ShellScript, *names: str) -> list[SimpleCommand]:
     return [c for c in script.commands if c.basename in wanted]
 
 
+#: ``package_commands`` results by script, then by reader. Weak: an entry lives as long as its
+#: script, which the language server's ShellMemo keeps across edits for unchanged RUNs.
+_PACKAGE_COMMANDS: weakref.WeakKeyDictionary[ShellScript, dict[Callable[..., Any], tuple[Any, ...]]] = (
+    weakref.WeakKeyDictionary())
+
+
 def package_commands(script: ShellScript, parse: Callable[[SimpleCommand], T | None]) -> list[T]:
-    """Every command of the script that ``parse`` (a :mod:`dflint.shell.packages` reader) accepts."""
-    found = []
-    for cmd in script.commands:
-        parsed = parse(cmd)
-        if parsed is not None:
-            found.append(parsed)
-    return found
+    """Every command of the script that ``parse`` (a :mod:`dflint.shell.packages` reader) accepts.
+
+    Cached per script and reader: a dozen rules ask for the same script's apt (pip, ...)
+    commands. Safe because a reader is a pure function of the command and returns frozen
+    records; each caller gets a list of its own."""
+    by_reader = _PACKAGE_COMMANDS.get(script)
+    if by_reader is None:
+        by_reader = _PACKAGE_COMMANDS[script] = {}
+    found = by_reader.get(parse)
+    if found is None:
+        found = by_reader[parse] = tuple(p for p in map(parse, script.commands) if p is not None)
+    return list(found)
 
 
 def after_double_dash(cmd: SimpleCommand, word: ShellWord) -> bool:

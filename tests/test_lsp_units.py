@@ -225,3 +225,31 @@ def test_shell_memo_reuses_unchanged_runs_and_never_changes_findings(tmp_path: P
     kept = len(again.previous)
     linter.lint_dockerfile(parse_text(versions[1]), "Dockerfile", path, shell_memo=again)
     assert len(again.current) == kept and kept >= 2
+
+
+def test_a_lint_leaves_no_cyclic_garbage() -> None:
+    """What `settle_heap` relies on to make young collections rare: refcounting frees a whole
+    analysis (every default rule, the semantic model), so the collector finds nothing."""
+    import gc
+
+    analyzer = Analyzer()
+    text = ("FROM debian:12 AS b\nARG V=1\nRUN apt-get update && apt-get install -y curl=$V\n"
+            "COPY --from=b /x /y\n")
+    analyse(analyzer, text)
+    gc.collect()
+    for i in range(3):
+        analysis = analyse(analyzer, text + f"RUN echo {i}\n")
+        _ = analysis.model, analysis.findings
+        del analysis
+        assert gc.collect() == 0
+
+
+def test_settle_heap_freezes_and_raises_the_young_threshold() -> None:
+    import subprocess
+    import sys
+
+    code = ("import gc; from dflint.lsp.server import GC_THRESHOLD, settle_heap; settle_heap(); "
+            "print(gc.get_freeze_count() > 1000, gc.get_threshold()[0] == GC_THRESHOLD)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          check=True)
+    assert done.stdout.split() == ["True", "True"]

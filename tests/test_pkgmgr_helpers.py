@@ -37,3 +37,47 @@ def test_normalise_path(path: str, expected: str) -> None:
 )
 def test_covers(pattern: str, directory: str, expected: bool) -> None:
     assert covers(pattern, directory) is expected
+
+
+def test_per_file_and_per_script_caches_never_change_findings(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`run_scripts` (Context.memo) and `package_commands` (by script) are cached; over every
+    rule fixture, linted fresh and again through a ShellMemo (the language server's path, where
+    cached scripts outlive a lint), the findings are exactly those of the uncached helpers."""
+    from dflint_rules import _pkgmgr
+    from rule_harness import load_cases, registry
+
+    from dflint import plugin
+    from dflint.config import CliOverrides, ConfigResolver
+    from dflint.engine import Linter
+    from dflint.parser import parse_text
+    from dflint.plugin import ShellMemo
+
+    resolver = ConfigResolver(registry(), isolated=True, overrides=CliOverrides(select=["ALL"]))
+    linter = Linter(registry(), resolver.settings_for)
+    path = tmp_path / "Dockerfile"
+    texts = sorted({case.dockerfile for case in load_cases()})
+    assert len(texts) > 200
+
+    def lint_all(memo: ShellMemo | None) -> list[list[tuple[object, ...]]]:
+        out = []
+        for text in texts:
+            findings = linter.lint_dockerfile(parse_text(text), "Dockerfile", path, shell_memo=memo).findings
+            out.append([(f.code, f.span, f.message, f.fix) for f in findings])
+        return out
+
+    memo = ShellMemo()
+    cached = lint_all(None)
+    through_memo = [lint_all(memo), lint_all(memo)]  # the second run reuses scripts and their caches
+    assert len(_pkgmgr._PACKAGE_COMMANDS) > 0
+
+    def uncached_package_commands(script, parse):  # type: ignore[no-untyped-def]
+        return [p for p in map(parse, script.commands) if p is not None]
+
+    monkeypatch.setattr(plugin.Context, "memo", lambda self, key, build: build())
+    monkeypatch.setattr(_pkgmgr, "package_commands", uncached_package_commands)
+    for module in ("apt", "apk", "gem_go", "layers", "node", "pip", "yum_dnf", "zypper"):
+        monkeypatch.setattr(f"dflint_rules.{module}.package_commands", uncached_package_commands)
+    uncached = lint_all(None)
+    assert sum(map(len, uncached)) > 300
+    assert cached == uncached
+    assert through_memo == [uncached, uncached]

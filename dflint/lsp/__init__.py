@@ -43,6 +43,7 @@ def main(argv: Sequence[str]) -> int:
               f"(pip install 'dflint[lsp]'): {exc}", file=sys.stderr)
         return 2
     server = create_server()
+    server.settle_heap_after_lint = True  # this process is the server's alone
     if args.tcp:
         server.start_tcp(args.host, args.port)
         return 0

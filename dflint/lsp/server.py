@@ -9,6 +9,9 @@ Design choices, and why:
   the last version. A published result always names the document version it was computed for.
 * Every feature handler is wrapped by :func:`_guard`: an exception is logged (stderr and
   ``window/logMessage``) and the request gets an empty result; the server never dies of it.
+* The server process tunes the garbage collector once it has linted (:func:`settle_heap`): a
+  full collection walked every object of pygls, lsprotocol and the engine (~50 ms, a few times
+  a minute while typing, straight into the edit's latency), and a lint leaves no cyclic garbage.
 * Nothing is ever written to stdout except the protocol stream: ``sys.stdout`` is pointed at
   stderr before the server starts, so a stray ``print`` in a plugin cannot corrupt it.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import logging
 import math
 from collections.abc import Callable
@@ -70,6 +74,9 @@ class DflintServer(LanguageServer):
         self.root: Path | None = None
         #: Background tasks, referenced so they are not garbage-collected while running.
         self.pending: set[asyncio.Future[None]] = set()
+        #: Call :func:`settle_heap` after the next lint (set by `dflint lsp`, which owns the
+        #: process; never by tests or an embedding program).
+        self.settle_heap_after_lint = False
 
     # -- engine ----------------------------------------------------------------------------------
     @property
@@ -127,6 +134,9 @@ class DflintServer(LanguageServer):
             self._last_lint[uri] = _now()
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=analysis.version, diagnostics=diagnostics))
+        if self.settle_heap_after_lint:
+            self.settle_heap_after_lint = False
+            settle_heap()
 
     def schedule(self, uri: str) -> None:
         """Throttle: lint at once after a quiet period, else once the edits stop coming."""
@@ -167,6 +177,25 @@ class DflintServer(LanguageServer):
             self.window_log_message(types.LogMessageParams(type=kind, message=message))
         except Exception:  # no client attached (unit tests) or the pipe is gone
             log.debug("could not send log message: %s", message)
+
+
+#: Allocations between young-generation collections once :func:`settle_heap` ran (default 700).
+GC_THRESHOLD = 20_000
+
+
+def settle_heap() -> None:
+    """Keep the garbage collector off the typing path; call once, after the first lint.
+
+    By then every module a lint needs is loaded: :func:`gc.freeze` moves those long-lived
+    objects out of the collector's sight, so a full collection no longer walks them all. A lint
+    builds tens of thousands of objects but no reference cycles (refcounting frees every one of
+    them), so young collections find nothing: a higher threshold makes them rare instead of
+    ten per edit. Cycles that do appear are still collected, only later.
+    """
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, middle, old)
 
 
 def _now() -> float:
