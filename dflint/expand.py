@@ -17,6 +17,7 @@ user expect ``syntax error: missing '}'``, which is what we report.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import ClassVar
@@ -670,6 +671,13 @@ def variables_in(word: str, escape: str = "\\", *, quotes: bool = True) -> list[
     """Every variable referenced in ``word`` (no environment needed), in source order.
 
     ``${V?msg}`` and bad patterns do not stop the scan here, only syntax errors do (the
-    references before the error are still returned).
+    references before the error are still returned). Each caller gets a list of its own.
     """
-    return _run(word, {}, escape, quotes=quotes, collect_only=True).used
+    return list(_variables_in(word, escape, quotes))
+
+
+@functools.lru_cache(maxsize=4096)
+def _variables_in(word: str, escape: str, quotes: bool) -> tuple[VarUse, ...]:
+    """Cached: a pure function of its arguments (VarUse is frozen), and the same words are
+    scanned by several rules per lint and again at every lint of the language server."""
+    return tuple(_run(word, {}, escape, quotes=quotes, collect_only=True).used)

@@ -8,6 +8,8 @@ that guesses what ``$DEST`` holds reports noise, so these helpers answer None in
 
 from __future__ import annotations
 
+import functools
+
 from dflint.expand import expand, variables_in
 from dflint.lazyre import LazyPattern
 from dflint.span import Span
@@ -21,8 +23,12 @@ def escape_of(dockerfile: Dockerfile) -> str:
     return dockerfile.directives.escape or "\\"
 
 
+@functools.lru_cache(maxsize=4096)
 def literal(text: str, escape: str) -> str | None:
-    """The word as the build sees it, or None when it uses a variable or does not expand."""
+    """The word as the build sees it, or None when it uses a variable or does not expand.
+
+    Cached: a pure function of two strings, asked for the same words by several rules per
+    lint and again at every lint of the language server."""
     result = expand(text, {}, escape=escape)
     if result.error is not None or result.used:
         return None

@@ -40,13 +40,16 @@ def test_covers(pattern: str, directory: str, expected: bool) -> None:
 
 
 def test_per_file_and_per_script_caches_never_change_findings(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """`run_scripts` (Context.memo) and `package_commands` (by script) are cached; over every
+    """`run_scripts` (Context.memo), `package_commands` (by script), `literal` and
+    `variables_in` (by word) are cached; over every
     rule fixture, linted fresh and again through a ShellMemo (the language server's path, where
     cached scripts outlive a lint), the findings are exactly those of the uncached helpers."""
-    from dflint_rules import _pkgmgr
+    import importlib
+
+    from dflint_rules import _pkgmgr, _words
     from rule_harness import load_cases, registry
 
-    from dflint import plugin
+    from dflint import expand, plugin
     from dflint.config import CliOverrides, ConfigResolver
     from dflint.engine import Linter
     from dflint.parser import parse_text
@@ -70,10 +73,21 @@ def test_per_file_and_per_script_caches_never_change_findings(tmp_path, monkeypa
     through_memo = [lint_all(memo), lint_all(memo)]  # the second run reuses scripts and their caches
     assert len(_pkgmgr._PACKAGE_COMMANDS) > 0
 
+    def cached_literal_hits() -> int:
+        return _words.literal.cache_info().hits + expand._variables_in.cache_info().hits
+
     def uncached_package_commands(script, parse):  # type: ignore[no-untyped-def]
         return [p for p in map(parse, script.commands) if p is not None]
 
     monkeypatch.setattr(plugin.Context, "memo", lambda self, key, build: build())
+    plain_literal, plain_variables_in = _words.literal.__wrapped__, expand._variables_in.__wrapped__
+    assert cached_literal_hits() > 0
+    monkeypatch.setattr(_words, "literal", plain_literal)
+    monkeypatch.setattr(expand, "_variables_in", plain_variables_in)
+    for module in ("buildkit_expose", "buildkit_from_args", "buildkit_syntax", "buildkit_undefined_var",
+                   "copy_add", "dl3003_cd", "instructions", "layers", "metadata", "stages"):
+        if hasattr(importlib.import_module(f"dflint_rules.{module}"), "literal"):
+            monkeypatch.setattr(f"dflint_rules.{module}.literal", plain_literal)
     monkeypatch.setattr(_pkgmgr, "package_commands", uncached_package_commands)
     for module in ("apt", "apk", "gem_go", "layers", "node", "pip", "yum_dnf", "zypper"):
         monkeypatch.setattr(f"dflint_rules.{module}.package_commands", uncached_package_commands)
