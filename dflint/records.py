@@ -20,7 +20,8 @@ Rules for a subclass (``tests/test_records.py`` checks them for every record in 
 * give ``__slots__`` when the class stands for a ``slots=True`` dataclass (``()`` when it adds
   no field);
 * a field whose default is a fresh object per instance (``default_factory``) takes
-  :data:`FACTORY` as its parameter default and names the factory in ``_factories``;
+  :data:`FACTORY` as its parameter default and names the factory in ``_factories`` (a fresh
+  list when it names none);
 * fields left out of ``repr`` or equality go in ``_no_repr`` / ``_no_compare``.
 """
 
@@ -35,6 +36,7 @@ __all__ = [
     "FrozenIdentityRecord",
     "FrozenRecord",
     "IdentityRecord",
+    "LazyDataclassFields",
     "Record",
     "field_names",
     "is_dataclass",
@@ -57,7 +59,7 @@ FACTORY: Any = _Factory()
 Factories = dict[str, Callable[[], Any]]
 
 
-class _DataclassFields:
+class LazyDataclassFields:
     """``__dataclass_fields__`` built on first use, cached per class (never inherited)."""
 
     _cache: ClassVar[dict[type, dict[str, Any]]] = {}
@@ -82,7 +84,7 @@ def _build_dataclass_fields(cls: type) -> dict[str, Any]:
         parameter = parameters[name]
         options: dict[str, Any] = {"repr": name not in no_repr, "compare": name not in no_compare}
         if parameter.default is FACTORY:
-            options["default_factory"] = factories[name]
+            options["default_factory"] = factories.get(name, list)
         elif parameter.default is not inspect.Parameter.empty:
             options["default"] = parameter.default
         field = dataclasses.field(**options)
@@ -97,7 +99,7 @@ class Record:
     """A mutable record: ``@dataclass`` (``eq=True``: equal field-wise, same class only, unhashable)."""
 
     __slots__ = ()
-    __dataclass_fields__: ClassVar[Any] = _DataclassFields()
+    __dataclass_fields__: ClassVar[Any] = LazyDataclassFields()
     __match_args__: ClassVar[tuple[str, ...]] = ()
     _factories: ClassVar[Factories] = {}
     _no_repr: ClassVar[frozenset[str]] = frozenset()

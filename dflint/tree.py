@@ -26,6 +26,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from dflint.records import FACTORY as _FACTORY
+from dflint.records import LazyDataclassFields
 from dflint.span import Position, Span
 
 if TYPE_CHECKING:
@@ -76,70 +78,15 @@ __all__ = [
 ErrorLayer = Literal["input", "parser", "instruction"]
 
 
-class _Factory:
-    """Default of a list field: a fresh list per instance (dataclasses' ``default_factory``)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<factory>"
-
-
-_FACTORY: Any = _Factory()
 #: Default span of an instruction built without one (immutable, so one shared instance will do).
 _NOWHERE = Span(1, 1, 1, 1)
-
-
-class _DataclassFields:
-    """``__dataclass_fields__`` built on first use, so every node is a real dataclass.
-
-    ``dataclasses.is_dataclass``, ``fields``, ``replace`` and ``asdict`` all read this one
-    attribute. Building it lazily keeps ``import dataclasses`` (and ``inspect``, which it
-    imports) off the start-up path of a plain lint; the fields are derived from what each class
-    already declares (``__match_args__`` order, ``__init__`` defaults and annotations), so they
-    cannot drift from the constructor. Cached per class, never stored on the class itself:
-    a subclass must not inherit its base's fields.
-    """
-
-    _cache: ClassVar[dict[type, dict[str, Any]]] = {}
-
-    def __get__(self, instance: object, owner: type) -> dict[str, Any]:
-        fields = self._cache.get(owner)
-        if fields is None:
-            fields = self._cache[owner] = _build_dataclass_fields(owner)
-        return fields
-
-
-def _build_dataclass_fields(cls: type) -> dict[str, Any]:
-    import dataclasses
-    import inspect
-
-    parameters = inspect.signature(cls.__init__).parameters  # type: ignore[misc]
-    compare = issubclass(cls, (_ValueNode, ImageRef))
-    hidden: frozenset[str] = getattr(cls, "_no_repr", frozenset())
-    fields: dict[str, Any] = {}
-    for name in cls.__match_args__:  # type: ignore[attr-defined]
-        parameter = parameters[name]
-        annotation = parameter.annotation
-        if parameter.default is _FACTORY:
-            factory = globals().get(str(annotation).split("[", 1)[0].strip(), list)
-            field = dataclasses.field(default_factory=factory, repr=name not in hidden, compare=compare)
-        elif parameter.default is inspect.Parameter.empty:
-            field = dataclasses.field(repr=name not in hidden, compare=compare)
-        else:
-            field = dataclasses.field(default=parameter.default, repr=name not in hidden, compare=compare)
-        field.name = name
-        field.type = annotation
-        field._field_type = dataclasses._FIELD  # type: ignore[attr-defined]  # what @dataclass sets
-        fields[name] = field
-    return fields
 
 
 class _Node:
     """Shared ``repr`` and equality of the value-like nodes, over ``__match_args__`` in order."""
 
     __slots__ = ()
-    __dataclass_fields__: ClassVar[Any] = _DataclassFields()
+    __dataclass_fields__: ClassVar[Any] = LazyDataclassFields()
     __match_args__: ClassVar[tuple[str, ...]] = ()
     #: Fields left out of ``repr`` (the source map is big and says nothing to a reader).
     _no_repr: ClassVar[frozenset[str]] = frozenset()
@@ -1101,6 +1048,7 @@ class Dockerfile(_Node):
     ``unreadable`` is True when the file could not be read at all (CLI exit code 2).
     """
 
+    _factories: ClassVar[dict[str, Any]] = {"directives": Directives}
     __slots__ = (
         "comments",
         "directives",

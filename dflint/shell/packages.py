@@ -248,15 +248,9 @@ class PipCommand(PackageCommand):
         requirement_files: tuple[str, ...] = (), constraint_files: tuple[str, ...] = (),
         editable: tuple[str, ...] = (),
     ) -> None:
+        PackageCommand.__init__(self, tool, subcommand, subcommand_word, packages, options, operands,
+                                command, install_subcommands)
         _set = object.__setattr__
-        _set(self, "tool", tool)
-        _set(self, "subcommand", subcommand)
-        _set(self, "subcommand_word", subcommand_word)
-        _set(self, "packages", packages)
-        _set(self, "options", options)
-        _set(self, "operands", operands)
-        _set(self, "command", command)
-        _set(self, "install_subcommands", install_subcommands)
         _set(self, "requirement_files", requirement_files)
         _set(self, "constraint_files", constraint_files)
         _set(self, "editable", editable)
