@@ -294,16 +294,9 @@ class NodeCommand(PackageCommand):
         command: SimpleCommand, install_subcommands: frozenset[str] = frozenset({"install"}),
         global_install: bool = False,
     ) -> None:
-        _set = object.__setattr__
-        _set(self, "tool", tool)
-        _set(self, "subcommand", subcommand)
-        _set(self, "subcommand_word", subcommand_word)
-        _set(self, "packages", packages)
-        _set(self, "options", options)
-        _set(self, "operands", operands)
-        _set(self, "command", command)
-        _set(self, "install_subcommands", install_subcommands)
-        _set(self, "global_install", global_install)
+        PackageCommand.__init__(self, tool, subcommand, subcommand_word, packages, options, operands,
+                                command, install_subcommands)
+        object.__setattr__(self, "global_install", global_install)
 
     @property
     def is_ci(self) -> bool:
