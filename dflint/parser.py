@@ -972,28 +972,21 @@ def _parse_into(df: t.Dockerfile, text: str) -> None:
             _err(Span(last, 1, last, 1), "file with no instructions", "parser", "no-instructions")
         )
         return
-    # One grammar run for the whole file: each logical line, trimmed, ends with "\n".
-    from dflint.grammar import get_parser
-
     space = GO_SPACE
     chunks = []
-    bases = []
     leads = []
-    pos = 0
     for lg in logicals:
         text = lg.text
         trimmed = text.strip(space)
         lead = 0 if text[:1] == trimmed[:1] else len(text) - len(text.lstrip(space))
-        bases.append(pos)
         leads.append(lead)
         chunks.append(trimmed)
-        pos += len(trimmed) + 1
-    tree = get_parser().parse("\n".join(chunks) + "\n", start="start_bs" if escape == "\\" else "start_bt")
+    splits = _split_chunks(chunks, escape)
     builder = _Builder(escape, df.errors)
     n_lines = len(lines)
     instructions = df.instructions
-    for idx, (lg, node) in enumerate(zip(logicals, tree.children, strict=True)):
-        split = _split_from_tokens(chunks[idx], bases[idx], node.children, escape)
+    for idx, lg in enumerate(logicals):
+        split = splits[idx]
         lead = leads[idx]
         if lead:
             split.kw_off += lead
@@ -1032,6 +1025,37 @@ def _parse_into(df: t.Dockerfile, text: str) -> None:
             if isinstance(ins, t.Onbuild) and ins.trigger is not None:
                 ins.trigger.heredocs = hs
     _instruction_layer(df)
+
+
+#: Splits of logical lines already seen, by (trimmed text, escape character). The grammar reads
+#: every logical line on its own (it is a sequence of lines, each ending in ``"\n"``), so a
+#: line's split depends on nothing else; the language server re-parses a document after every
+#: keystroke and only the edited line needs the grammar again. Cleared when full.
+_SPLIT_CACHE: dict[tuple[str, str], _Split] = {}
+_SPLIT_CACHE_SIZE = 8192
+
+
+def _split_chunks(chunks: list[str], escape: str) -> list[_Split]:
+    """The split of every trimmed logical line: cached ones copied, the others from one grammar
+    run over all of them (offsets relative to each line's start)."""
+    cache = _SPLIT_CACHE
+    todo = [chunk for chunk in dict.fromkeys(chunks) if (chunk, escape) not in cache]
+    if todo:
+        from dflint.grammar import get_parser
+
+        if len(cache) + len(todo) > _SPLIT_CACHE_SIZE:
+            cache.clear()
+            todo = list(dict.fromkeys(chunks))
+        tree = get_parser().parse("\n".join(todo) + "\n", start="start_bs" if escape == "\\" else "start_bt")
+        base = 0
+        for chunk, node in zip(todo, tree.children, strict=True):
+            cache[(chunk, escape)] = _split_from_tokens(chunk, base, node.children, escape)
+            base += len(chunk) + 1
+    out = []
+    for chunk in chunks:
+        known = cache[(chunk, escape)]
+        out.append(_Split(known.keyword, known.kw_off, list(known.flags), known.args, known.args_off))
+    return out
 
 
 def _prepass(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
+import weakref
 from collections.abc import Iterator, Sequence
 
 from dflint.finding import FixSafety, Severity, Violation
@@ -356,6 +357,20 @@ def _installs(ctx: Context, run: Run) -> list[_Install]:
     script = ctx.shell(run)
     if script is None:
         return found
+    cached = _INSTALLS_BY_SCRIPT.get(script)
+    if cached is None:
+        cached = _INSTALLS_BY_SCRIPT[script] = tuple(_script_installs(script))
+    return list(cached)
+
+
+#: The installs of a shell script depend on nothing but the script (its positions included), so
+#: they are kept as long as the script lives: the language server's ShellMemo keeps unchanged
+#: RUNs' scripts across edits, and reading their commands again was DF001's main cost per edit.
+_INSTALLS_BY_SCRIPT: weakref.WeakKeyDictionary[ShellScript, tuple[_Install, ...]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _script_installs(script: ShellScript) -> Iterator[_Install]:
     for cmd in script.commands:
         if cmd.in_substitution or cmd.name is None:
             continue
@@ -364,9 +379,8 @@ def _installs(ctx: Context, run: Run) -> list[_Install]:
         if classified is None:
             continue
         tool, prefetch, manifests, step = classified
-        found.append(_Install(_ECOSYSTEM.get(tool, tool), prefetch, manifests, cmd.span.start_line,
-                              _command_text(script, cmd.start, cmd.end), step))
-    return found
+        yield _Install(_ECOSYSTEM.get(tool, tool), prefetch, manifests, cmd.span.start_line,
+                       _command_text(script, cmd.start, cmd.end), step)
 
 
 def _command_text(script: ShellScript, start: int, end: int) -> str:

@@ -172,3 +172,28 @@ def test_ten_megabyte_file() -> None:
 def test_unreadable_file(tmp_path: object) -> None:
     df = parse_file("/nonexistent/Dockerfile")
     assert df.unreadable and df.errors[0].line == 1
+
+
+def test_split_cache_gives_what_a_fresh_grammar_run_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Logical lines already seen skip the grammar; the tree must be the same either way,
+    also when the cache overflows in the middle of a file."""
+    from dflint import parser
+    from dflint.parse_output import to_json
+
+    text = (
+        "# escape=\\\nFROM alpine:3.22 AS base\nRUN --mount=type=cache,target=/x \\\n  echo hi\n"
+        "COPY --chown=1:1 a b\nRUN echo hi\nCOPY --chown=1:1 a b\nONBUILD RUN --network=none x\n"
+    )
+    backtick = text.replace("# escape=\\", "# escape=`").replace("\\\n", "`\n")
+    assert backtick.count("`") == 2
+    for source in (text, backtick):
+        parser._SPLIT_CACHE.clear()
+        fresh = to_json(parser.parse_text(source))
+        assert not fresh["errors"] and len(fresh["instructions"]) == 6
+        again = to_json(parser.parse_text(source))  # every line from the cache
+        assert again == fresh
+        monkeypatch.setattr(parser, "_SPLIT_CACHE_SIZE", 3)  # overflows while parsing
+        parser._SPLIT_CACHE.clear()
+        parser.parse_text("FROM a:1\nRUN one\nRUN two\n")
+        assert to_json(parser.parse_text(source)) == fresh
+        monkeypatch.undo()

@@ -40,8 +40,8 @@ def test_covers(pattern: str, directory: str, expected: bool) -> None:
 
 
 def test_per_file_and_per_script_caches_never_change_findings(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """`run_scripts` (Context.memo), `package_commands` (by script), `literal` and
-    `variables_in` (by word) are cached; over every
+    """`run_scripts` (Context.memo), `package_commands` and DF001's installs (by script),
+    `literal` and `variables_in` (by word) are cached; over every
     rule fixture, linted fresh and again through a ShellMemo (the language server's path, where
     cached scripts outlive a lint), the findings are exactly those of the uncached helpers."""
     import importlib
@@ -72,6 +72,12 @@ def test_per_file_and_per_script_caches_never_change_findings(tmp_path, monkeypa
     cached = lint_all(None)
     through_memo = [lint_all(memo), lint_all(memo)]  # the second run reuses scripts and their caches
     assert len(_pkgmgr._PACKAGE_COMMANDS) > 0
+    df001 = importlib.import_module("dflint_rules.df001_cache_busting_copy")
+    assert len(df001._INSTALLS_BY_SCRIPT) > 0
+
+    class NeverStored(dict):  # type: ignore[type-arg]
+        def __setitem__(self, key: object, value: object) -> None:
+            pass
 
     def cached_literal_hits() -> int:
         return _words.literal.cache_info().hits + expand._variables_in.cache_info().hits
@@ -89,6 +95,7 @@ def test_per_file_and_per_script_caches_never_change_findings(tmp_path, monkeypa
         if hasattr(importlib.import_module(f"dflint_rules.{module}"), "literal"):
             monkeypatch.setattr(f"dflint_rules.{module}.literal", plain_literal)
     monkeypatch.setattr(_pkgmgr, "package_commands", uncached_package_commands)
+    monkeypatch.setattr(df001, "_INSTALLS_BY_SCRIPT", NeverStored())
     for module in ("apt", "apk", "gem_go", "layers", "node", "pip", "yum_dnf", "zypper"):
         monkeypatch.setattr(f"dflint_rules.{module}.package_commands", uncached_package_commands)
     uncached = lint_all(None)
