@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from dflint.finding import Fix, FixSafety, TextEdit
@@ -73,25 +73,34 @@ def commands_named(script: ShellScript, *names: str) -> list[SimpleCommand]:
     return [c for c in script.commands if c.basename in wanted]
 
 
-#: ``package_commands`` results by script, then by reader. Weak: an entry lives as long as its
-#: script, which the language server's ShellMemo keeps across edits for unchanged RUNs.
-_PACKAGE_COMMANDS: weakref.WeakKeyDictionary[ShellScript, dict[Callable[..., Any], tuple[Any, ...]]] = (
+#: Data derived from a script, by script then by what derived it. Weak: an entry lives as long
+#: as its script, which the language server's ShellMemo keeps across edits for unchanged RUNs.
+_PER_SCRIPT: weakref.WeakKeyDictionary[ShellScript, dict[object, tuple[Any, ...]]] = (
     weakref.WeakKeyDictionary())
+
+
+def per_script(script: ShellScript, key: object, derive: Callable[[], Iterable[T]]) -> list[T]:
+    """``derive()`` computed once per script and ``key``; each caller gets a list of its own.
+
+    For what depends on nothing but the script (its commands and their positions) and is made
+    of frozen records: then the same script, however many rules or edits ask, gives the same
+    answer."""
+    by_key = _PER_SCRIPT.get(script)
+    if by_key is None:
+        by_key = _PER_SCRIPT[script] = {}
+    found = by_key.get(key)
+    if found is None:
+        found = by_key[key] = tuple(derive())
+    return list(found)
 
 
 def package_commands(script: ShellScript, parse: Callable[[SimpleCommand], T | None]) -> list[T]:
     """Every command of the script that ``parse`` (a :mod:`dflint.shell.packages` reader) accepts.
 
-    Cached per script and reader: a dozen rules ask for the same script's apt (pip, ...)
-    commands. Safe because a reader is a pure function of the command and returns frozen
-    records; each caller gets a list of its own."""
-    by_reader = _PACKAGE_COMMANDS.get(script)
-    if by_reader is None:
-        by_reader = _PACKAGE_COMMANDS[script] = {}
-    found = by_reader.get(parse)
-    if found is None:
-        found = by_reader[parse] = tuple(p for p in map(parse, script.commands) if p is not None)
-    return list(found)
+    Cached per script and reader (:func:`per_script`): a dozen rules ask for the same script's
+    apt (pip, ...) commands; a reader is a pure function of the command and returns frozen
+    records."""
+    return per_script(script, parse, lambda: (p for p in map(parse, script.commands) if p is not None))
 
 
 def after_double_dash(cmd: SimpleCommand, word: ShellWord) -> bool:

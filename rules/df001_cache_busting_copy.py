@@ -16,7 +16,6 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-import weakref
 from collections.abc import Iterator, Sequence
 
 from dflint.finding import FixSafety, Severity, Violation
@@ -28,6 +27,7 @@ from dflint.span import Span
 from dflint.tree import Add, Copy, Instruction, Onbuild, Run, Word
 
 from ._df001_reorder import reorder_fix
+from ._pkgmgr import per_script
 
 __all__ = ["CacheBustingCopyOrder"]
 
@@ -357,17 +357,9 @@ def _installs(ctx: Context, run: Run) -> list[_Install]:
     script = ctx.shell(run)
     if script is None:
         return found
-    cached = _INSTALLS_BY_SCRIPT.get(script)
-    if cached is None:
-        cached = _INSTALLS_BY_SCRIPT[script] = tuple(_script_installs(script))
-    return list(cached)
-
-
-#: The installs of a shell script depend on nothing but the script (its positions included), so
-#: they are kept as long as the script lives: the language server's ShellMemo keeps unchanged
-#: RUNs' scripts across edits, and reading their commands again was DF001's main cost per edit.
-_INSTALLS_BY_SCRIPT: weakref.WeakKeyDictionary[ShellScript, tuple[_Install, ...]] = (
-    weakref.WeakKeyDictionary())
+    # The installs depend on nothing but the script: the language server keeps unchanged RUNs'
+    # scripts across edits, and reading their commands again was DF001's main cost per edit.
+    return per_script(script, _script_installs, lambda: _script_installs(script))
 
 
 def _script_installs(script: ShellScript) -> Iterator[_Install]:

@@ -71,19 +71,19 @@ def test_per_file_and_per_script_caches_never_change_findings(tmp_path, monkeypa
     memo = ShellMemo()
     cached = lint_all(None)
     through_memo = [lint_all(memo), lint_all(memo)]  # the second run reuses scripts and their caches
-    assert len(_pkgmgr._PACKAGE_COMMANDS) > 0
     df001 = importlib.import_module("dflint_rules.df001_cache_busting_copy")
-    assert len(df001._INSTALLS_BY_SCRIPT) > 0
-
-    class NeverStored(dict):  # type: ignore[type-arg]
-        def __setitem__(self, key: object, value: object) -> None:
-            pass
+    derived_by = {key for by_key in _pkgmgr._PER_SCRIPT.values() for key in by_key}
+    assert df001._script_installs in derived_by  # DF001's installs were cached
+    assert derived_by - {df001._script_installs}  # and package readers' commands too
 
     def cached_literal_hits() -> int:
         return _words.literal.cache_info().hits + expand._variables_in.cache_info().hits
 
     def uncached_package_commands(script, parse):  # type: ignore[no-untyped-def]
         return [p for p in map(parse, script.commands) if p is not None]
+
+    def uncached_per_script(script, key, derive):  # type: ignore[no-untyped-def]
+        return list(derive())
 
     monkeypatch.setattr(plugin.Context, "memo", lambda self, key, build: build())
     plain_literal, plain_variables_in = _words.literal.__wrapped__, expand._variables_in.__wrapped__
@@ -95,7 +95,7 @@ def test_per_file_and_per_script_caches_never_change_findings(tmp_path, monkeypa
         if hasattr(importlib.import_module(f"dflint_rules.{module}"), "literal"):
             monkeypatch.setattr(f"dflint_rules.{module}.literal", plain_literal)
     monkeypatch.setattr(_pkgmgr, "package_commands", uncached_package_commands)
-    monkeypatch.setattr(df001, "_INSTALLS_BY_SCRIPT", NeverStored())
+    monkeypatch.setattr(df001, "per_script", uncached_per_script)
     for module in ("apt", "apk", "gem_go", "layers", "node", "pip", "yum_dnf", "zypper"):
         monkeypatch.setattr(f"dflint_rules.{module}.package_commands", uncached_package_commands)
     uncached = lint_all(None)
