@@ -610,21 +610,12 @@ def _run(
 
 
 def _split_go_spaces(word: str) -> list[str]:
-    """The words of text with nothing to expand: split on Go's white space, empties dropped."""
+    """The words of text with nothing to expand: what :class:`_Words` makes of its characters."""
     if not any(ch in _GO_SPACES for ch in word):
         return [word] if word else []
-    words: list[str] = []
-    current: list[str] = []
-    for ch in word:
-        if ch in _GO_SPACES:
-            if current:
-                words.append("".join(current))
-                current = []
-        else:
-            current.append(ch)
-    if current:
-        words.append("".join(current))
-    return words
+    words = _Words()
+    words.add_string(word)
+    return words.result()
 
 
 def _in_order(used: list[VarUse]) -> list[VarUse]:
