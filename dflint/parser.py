@@ -510,14 +510,11 @@ def _split_from_tokens(line: str, base: int, toks: list[Any], escape: str) -> _S
 
 def _split_line(line: str, escape: str) -> _Split:
     """Split a single line with the grammar (used for ONBUILD triggers and heredoc candidates)."""
-    from dflint.grammar import get_parser
-
     text = go_trim(line)
     lead = len(line) - len(line.lstrip(GO_SPACE))
     if not text:
         return _Split("", lead, [], "", lead)
-    tree = get_parser().parse(text + "\n", start="start_bs" if escape == "\\" else "start_bt")
-    s = _split_from_tokens(text, 0, tree.children[0].children, escape)
+    s = _split_chunks([text], escape)[0]
     s.kw_off += lead
     s.args_off += lead
     s.flags = [(r, a + lead, b + lead) for r, a, b in s.flags]
