@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from _common import bench_env
 from lsprotocol import types
 from pygls.lsp.client import BaseLanguageClient  # type: ignore[attr-defined]
 
@@ -103,11 +102,7 @@ async def wait_version(client: Client, version: int, timeout: float = 60.0) -> f
 async def start(root: Path) -> tuple[Client, float]:
     client = make_client()
     t0 = time.perf_counter()
-    # An installed server runs with its bytecode cached; this sandbox sets PYTHONDONTWRITEBYTECODE,
-    # which would recompile lsprotocol's ~1 MB of generated types at every start.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(), "dflint-bench-pycache"))
-    await client.start_io(sys.executable, "-m", "dflint", "lsp", env=env)
+    await client.start_io(sys.executable, "-m", "dflint", "lsp", env=bench_env())
     await client.initialize_async(types.InitializeParams(
         capabilities=types.ClientCapabilities(), root_uri=root.as_uri(), process_id=None))
     elapsed = time.perf_counter() - t0

@@ -10,12 +10,14 @@ import statistics
 import subprocess
 import sys
 import sysconfig
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _common import bench_env  # noqa: E402
+
 CORPUS = Path("/work/shared/corpus/realworld")
 SAMPLE = ROOT / "fixtures" / "seeds" / "000_flask" / "Dockerfile"
 
@@ -37,11 +39,7 @@ def corpus() -> None:
 
 def _median_run(cmd: list[str], runs: int) -> float:
     times = []
-    # Measure what an installed dflint costs: with its bytecode. PYTHONDONTWRITEBYTECODE (set in
-    # some environments) would make every run recompile every module (~200 ms).
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPATH"] = str(ROOT)
-    env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "dflint-bench-pycache"))
+    env = bench_env(PYTHONPATH=str(ROOT))
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)  # warm
     for _ in range(runs):
         t0 = time.perf_counter()

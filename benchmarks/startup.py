@@ -24,16 +24,16 @@ system temp dir, warmed by one run first.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import subprocess
 import sys
 import sysconfig
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+
+from _common import bench_env
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "fixtures" / "seeds" / "000_flask" / "Dockerfile"
@@ -42,10 +42,7 @@ _IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)$")
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "dflint-bench-pycache"))
-    env["NO_COLOR"] = "1"
-    return env
+    return bench_env(NO_COLOR="1")
 
 
 def install_mode() -> str:
