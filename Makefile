@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.stamp-run
 STAMP_TEST := $(VENV)/.stamp-test
 SAMPLE ?= fixtures/seeds/000_flask/Dockerfile
 
-.PHONY: run test lint bench corpus clean install
+.PHONY: run test lint bench corpus clean install ruleindex
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: $(STAMP_TEST)
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check dflint rules tests benchmarks
 	$(BIN)/mypy dflint rules
+
+## make ruleindex: regenerate rules/_index.py after changing a rule (tests/test_ruleindex.py says when).
+ruleindex: $(STAMP_RUN)
+	$(BIN)/python -m dflint.ruleindex
 
 ## make corpus: the full differential run over every shared corpus file.
 corpus: $(STAMP_TEST)

@@ -4,18 +4,24 @@
 and `simulate` are sub-commands. Exit codes follow ruff: 0 nothing at or above the failure
 threshold, 1 findings, 2 usage, configuration or unreadable input.
 
-Imports are deferred into the functions that need them: a plain lint must not pay for rich,
-pygls or the evaluator.
+Start-up is most of a one-file lint, so imports are deferred into the functions that need them
+(a plain lint must not pay for rich, pygls or the evaluator), and ``dflint PATH...`` with no
+option skips argparse altogether (:func:`_plain_args`). The console script enters through
+:func:`run`, which also spares the process the garbage collector's passes and the interpreter's
+teardown; :func:`main` is the same command for callers that stay alive (tests, ``python -m``).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from dflint import __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Kept as literals (not imported from dflint.report) so `--help` costs no reporter import;
@@ -23,37 +29,10 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("tty", "concise", "json", "sarif", "gitlab", "checkstyle", "github", "gnu")
 FORMAT_ALIASES = ("full", "text", "gitlab_codeclimate", "codeclimate")
 SUBCOMMANDS = ("check", "parse", "rules", "rule", "lsp", "simulate", "version")
-
-
-class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's default formatter minus its ``import shutil`` (which pulls in bz2, lzma and
-    fnmatch: milliseconds on every run, since argparse builds a formatter for each argument).
-    The default width is computed exactly as ``shutil.get_terminal_size().columns - 2``."""
-
-    def __init__(
-        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
-    ) -> None:
-        if width is None:
-            width = _terminal_columns() - 2
-        super().__init__(prog, indent_increment, max_help_position, width)
-
-
-def _terminal_columns() -> int:
-    """``shutil.get_terminal_size().columns`` (``$COLUMNS``, else the terminal, else 80)."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        stdout = sys.__stdout__
-        try:
-            if stdout is None:
-                raise ValueError("no stdout")
-            columns = os.get_terminal_size(stdout.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-        columns = columns or 80
-    return columns
+#: Sub-commands that keep running (the garbage collector stays on for them).
+_LONG_RUNNING = ("lsp",)
+#: Input size above which a lint runs with the garbage collector on (see :func:`run`).
+_GC_BYTES = 256 * 1024
 
 
 def _csv(value: str) -> list[str]:
@@ -61,9 +40,13 @@ def _csv(value: str) -> list[str]:
 
 
 def _check_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    from dflint.helpformat import HelpFormatter
+
     p = argparse.ArgumentParser(
         prog="dflint",
-        formatter_class=_HelpFormatter,
+        formatter_class=HelpFormatter,
         description="Lint Dockerfiles. Sub-commands: parse, rules, rule CODE, lsp, simulate.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH",
@@ -95,6 +78,36 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--shellcheck", action="store_true", help="also run ShellCheck on RUN scripts")
     p.add_argument("--version", action="version", version=f"dflint {__version__}")
     return p
+
+
+def _plain_defaults() -> dict[str, Any]:
+    """What :func:`_check_parser` makes of arguments that are all paths, but for ``paths``.
+
+    Kept in step with the parser by tests/test_cli.py: an option added there needs its default
+    here too, or that test fails."""
+    return {
+        "format": os.environ.get("DFLINT_FORMAT"), "output": None, "config": None, "isolated": False,
+        "select": None, "extend_select": None, "ignore": None, "failure_threshold": None,
+        "trusted_registry": None, "exit_zero": False, "color": "auto", "statistics": False, "jobs": 0,
+        "stdin_filename": None, "report_unused_ignores": False, "fix": False, "diff": False,
+        "unsafe_fixes": False, "shellcheck": False,
+    }
+
+
+class _PlainArgs:
+    """The parsed arguments of ``dflint PATH...`` (no option), made without argparse: building
+    the parser (and importing argparse and gettext) cost a one-file lint about a tenth of its time."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.__dict__.update(_plain_defaults())
+        self.paths = paths
+
+
+def _plain_args(argv: Sequence[str]) -> _PlainArgs | None:
+    """The arguments when every one is a path (``-`` for stdin included), else None."""
+    if all(arg == "-" or (arg and not arg.startswith("-")) for arg in argv):
+        return _PlainArgs(list(argv))
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,17 +142,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def run() -> NoReturn:
+    """The ``dflint`` console script: :func:`main`, in a process that ends as soon as it is done.
+
+    Why: a lint process is short and allocates little garbage that only the cycle collector
+    could free, yet the collector's passes over everything imported cost about a twentieth of
+    a one-file lint, and tearing the interpreter down (freeing every module) a tenth. So the
+    collector is off (turned back on for many or large inputs, see :func:`_collect_garbage`,
+    and for the language server), and the process exits without teardown once its output is
+    flushed.
+    """
+    import gc
+
+    if not (sys.argv[1:2] and sys.argv[1] in _LONG_RUNNING):
+        gc.disable()
+    try:
+        code = main()
+    except SystemExit as exc:  # argparse's usage errors, --help, --version: as the interpreter would
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    _exit(code)
+
+
+def _exit(code: int) -> NoReturn:
+    """Flush the standard streams and end the process without the interpreter's teardown."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            # What a reader that stopped early (`dflint ... | head`) leaves: nothing to report.
+            pass
+        except (OSError, ValueError):
+            code = code or EXIT_ERROR
+    os._exit(code)
+
+
+def _collect_garbage() -> None:
+    """Turn the collector back on (:func:`run` turned it off) for a run that allocates a lot:
+    many files, or a large one. What start-up imported is frozen first, so the collector's
+    passes never walk it again."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run_check(argv: Sequence[str]) -> int:
     from pathlib import Path  # here, not at the top: `dflint parse` does not need pathlib
 
-    args = _check_parser().parse_args(argv)
+    args: Any = _plain_args(argv) or _check_parser().parse_args(argv)
     from dflint.config import CliOverrides, ConfigError, ConfigResolver
     from dflint.discover import find_dockerfiles
     from dflint.engine import Linter, LintOutcome, lint_many, load_registry
 
     registry = load_registry()
-    for problem in registry.problems:
-        print(f"dflint: warning: plugin {problem.plugin} not loaded: {problem.message}", file=sys.stderr)
+    reported = _report_problems(registry, 0)
     overrides = CliOverrides(
         select=args.select,
         extend_select=args.extend_select,
@@ -156,9 +217,14 @@ def run_check(argv: Sequence[str]) -> int:
         outcomes: list[LintOutcome] = []
         if paths == ["-"]:
             shown = args.stdin_filename or "-"
-            outcomes.append(linter.lint_bytes(sys.stdin.buffer.read(), shown, Path(shown).absolute()))
+            data = sys.stdin.buffer.read()
+            if len(data) > _GC_BYTES:
+                _collect_garbage()
+            outcomes.append(linter.lint_bytes(data, shown, Path(shown).absolute()))
         else:
             files = list(find_dockerfiles(paths))
+            if len(files) > 1 or _larger_than(files[0] if files else None, _GC_BYTES):
+                _collect_garbage()
             jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1) if len(files) >= 64 else 1
             outcomes = lint_many(linter, files, jobs)
         first_settings = resolver.settings_for(Path(paths[0]).absolute())
@@ -171,6 +237,7 @@ def run_check(argv: Sequence[str]) -> int:
 
         outcomes = apply_fixes(linter, outcomes, diff_only=args.diff, unsafe=args.unsafe_fixes,
                                out=sys.stdout)
+    _report_problems(registry, reported)  # rule modules that failed when a file first needed them
     for outcome in outcomes:
         for message in outcome.rule_errors:
             print(f"dflint: error: {message}", file=sys.stderr)
@@ -180,14 +247,28 @@ def run_check(argv: Sequence[str]) -> int:
     return _exit_code(outcomes, resolver, args.exit_zero)
 
 
-def _render(fmt: str, outcomes: Sequence[object], registry: object, args: argparse.Namespace) -> None:
+def _report_problems(registry: Any, already: int) -> int:
+    """Warn about the plugin problems after the first ``already``; the number reported so far."""
+    for problem in registry.problems[already:]:
+        print(f"dflint: warning: plugin {problem.plugin} not loaded: {problem.message}", file=sys.stderr)
+    return len(registry.problems)
+
+
+def _larger_than(path: object, size: int) -> bool:
+    try:
+        return os.stat(path).st_size > size  # type: ignore[arg-type]
+    except (OSError, TypeError, ValueError):
+        return False
+
+
+def _render(fmt: str, outcomes: Sequence[object], registry: object, args: Any) -> None:
     from dflint.report import FileResult, render
 
     results = [
         FileResult(path=o.path, findings=o.findings, source_lines=o.source_lines)  # type: ignore[attr-defined]
         for o in outcomes
     ]
-    rules = dict(registry.rules)  # type: ignore[attr-defined]
+    rules = registry.rules  # type: ignore[attr-defined]  # imports only the rules asked for
     if args.output:
         with open(args.output, "w", encoding="utf-8") as out:
             render(fmt, results, rules, color="never", statistics=args.statistics, out=out)
@@ -213,8 +294,12 @@ def _exit_code(outcomes: Sequence[object], resolver: object, exit_zero: bool) ->
 
 
 def run_rules(argv: Sequence[str]) -> int:
+    import argparse
+
+    from dflint.helpformat import HelpFormatter
+
     p = argparse.ArgumentParser(
-        prog="dflint rules", description="List every rule dflint knows.", formatter_class=_HelpFormatter
+        prog="dflint rules", description="List every rule dflint knows.", formatter_class=HelpFormatter
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
     args = p.parse_args(argv)
@@ -242,8 +327,12 @@ def run_rules(argv: Sequence[str]) -> int:
 
 
 def run_rule(argv: Sequence[str]) -> int:
+    import argparse
+
+    from dflint.helpformat import HelpFormatter
+
     p = argparse.ArgumentParser(
-        prog="dflint rule", description="Print one rule's documentation.", formatter_class=_HelpFormatter
+        prog="dflint rule", description="Print one rule's documentation.", formatter_class=HelpFormatter
     )
     p.add_argument("code", help="rule code, name or alias (DL3006, untagged-image, JSONArgsRecommended)")
     args = p.parse_args(argv)
@@ -261,4 +350,4 @@ def run_rule(argv: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -16,6 +16,7 @@ from dflint.core_rules import CORE_RULES, SyntaxError_, UnreadableFile
 from dflint.finding import Finding, Severity
 from dflint.plugin import Context, FileAnalysis, Registry, Rule, ShellMemo, discover
 from dflint.records import FACTORY, Factories, Record, is_dataclass, replace
+from dflint.ruleindex import FileFacts, RuleEntry
 from dflint.span import Span
 
 if TYPE_CHECKING:
@@ -89,11 +90,18 @@ def make_finding(rule: type[Rule], severity: Severity, path: str, span: Span, me
 
 
 class Linter:
-    """Lints files with one registry and one configuration resolver (shared by all files)."""
+    """Lints files with one registry and one configuration resolver (shared by all files).
+
+    Rules are chosen per file: an enabled rule runs unless its triggers (``Rule.instructions``,
+    ``Rule.commands``, read from the rule index without importing the rule) rule the file out,
+    so a rule module is imported only once a file needs it. ``use_triggers=False`` runs every
+    enabled rule on every file (what the index must never change: see tests/test_ruleindex.py).
+    """
 
     def __init__(self, registry: Registry, settings_for: Callable[[Path], object],
-                 report_unused_ignores: bool = False) -> None:
+                 report_unused_ignores: bool = False, use_triggers: bool = True) -> None:
         self.registry = registry
+        self.use_triggers = use_triggers
         self._settings_for = settings_for
         self._instances: dict[str, Rule] = {}
         self.report_unused_ignores = report_unused_ignores
@@ -149,7 +157,7 @@ class Linter:
         findings: list[Finding] = []
         rule_errors: list[str] = []
         analysis = FileAnalysis(dockerfile, shell_memo)  # type: ignore[arg-type]
-        for rule in self._selected_rules(settings, config_path):
+        for rule in self._selected_rules(settings, config_path, FileFacts(dockerfile)):
             severity = _severity_for(settings, rule)
             if severity is None:
                 continue
@@ -236,19 +244,37 @@ class Linter:
             self._context_files_cache[key] = cached
         return cached
 
-    def _selected_rules(self, settings: object, path: Path) -> Iterable[type[Rule]]:
+    def _selected_rules(self, settings: object, path: Path, facts: FileFacts) -> Iterable[type[Rule]]:
         is_enabled = getattr(settings, "is_enabled", None)
-        for rule in self.registry:
-            if rule is UnreadableFile:
+        registry = self.registry
+        for code, entry in sorted(registry.entries.items()):
+            if code == UnreadableFile.code:
                 continue
-            if rule is SyntaxError_:
-                yield rule  # syntax errors can be re-levelled but never deselected silently
-                continue
-            if is_enabled is None:
-                if rule.enabled_by_default:
-                    yield rule
-            elif is_enabled(rule.code, path):
+            if code != SyntaxError_.code:  # syntax errors can be re-levelled, never deselected
+                enabled = entry.enabled_by_default if is_enabled is None else is_enabled(code, path)
+                if not enabled:
+                    continue
+                if (self.use_triggers and not facts.admits(entry)
+                        and not _options_configured(settings, entry, registry)):
+                    continue
+            rule = registry.rules.get(code)  # imports the rule's module on first use
+            if rule is not None:
                 yield rule
+
+
+def _options_configured(settings: object, entry: RuleEntry, registry: Registry) -> bool:
+    """Whether the rule runs with options other than its defaults: then its triggers, which
+    describe the defaults, do not apply (DL3001 told to look for other commands)."""
+    if not entry.options:
+        return False
+    configured = getattr(settings, "rule_options", None)
+    if configured is not None:  # dflint.config.Settings: only configured rules are listed
+        return entry.code in configured
+    options_for = getattr(settings, "options_for", None)
+    if options_for is None:
+        return False
+    rule = registry.rules.get(entry.code)
+    return rule is not None and bool(options_for(rule) != rule.default_options())
 
 
 def _severity_for(settings: object, rule: type[Rule]) -> Severity | None:

@@ -53,6 +53,7 @@ class UndefinedArgInFrom(Rule):
 
     code = "DF105"
     name = "undefined-arg-in-from"
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "FROM uses a variable that no global ARG declares"
     aliases = ("UndefinedArgInFrom",)
@@ -110,6 +111,7 @@ class InvalidDefaultArgInFrom(Rule):
 
     code = "DF109"
     name = "invalid-default-arg-in-from"
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "Global ARG defaults give an empty or invalid base image name"
     aliases = ("InvalidDefaultArgInFrom",)
@@ -206,6 +208,7 @@ class FromPlatformFlagConstDisallowed(Rule):
 
     code = "DF110"
     name = "from-platform-flag-const-disallowed"
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "FROM --platform should not be a constant"
     aliases = ("FromPlatformFlagConstDisallowed",)

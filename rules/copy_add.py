@@ -77,6 +77,7 @@ class AddInsteadOfCopy(Rule):
 
     code = "DL3020"
     name = "add-instead-of-copy"
+    instructions = frozenset({"add"})
     severity = Severity.ERROR
     summary = "Use COPY instead of ADD for files and folders"
 
@@ -132,6 +133,7 @@ class CopyMultipleSourcesDestination(Rule):
 
     code = "DL3021"
     name = "copy-multiple-sources-destination"
+    instructions = frozenset({"copy"})
     severity = Severity.ERROR
     summary = "COPY with more than 2 arguments requires the last argument to end with /"
 
@@ -220,6 +222,7 @@ class CopyFromUndefinedStage(Rule):
 
     code = "DL3022"
     name = "copy-from-undefined-stage"
+    instructions = frozenset({"copy"})
     severity = Severity.WARNING
     summary = "COPY --from should reference a previously defined FROM alias"
 
@@ -296,6 +299,7 @@ class CopyFromOwnStage(Rule):
 
     code = "DL3023"
     name = "copy-from-own-stage"
+    instructions = frozenset({"copy"})
     severity = Severity.ERROR
     summary = "COPY --from cannot reference its own FROM alias"
 
@@ -341,6 +345,7 @@ class CopyRelativeWithoutWorkdir(Rule):
 
     code = "DL3045"
     name = "copy-relative-without-workdir"
+    instructions = frozenset({"copy"})
     severity = Severity.WARNING
     summary = "COPY to a relative destination without WORKDIR set"
 
@@ -383,6 +388,7 @@ class CopyWholeFilesystem(Rule):
 
     code = "DL3067"
     name = "copy-whole-filesystem"
+    instructions = frozenset({"copy"})
     severity = Severity.WARNING
     summary = "Do not copy the whole filesystem from another stage"
 

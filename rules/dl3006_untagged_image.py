@@ -136,6 +136,7 @@ class UntaggedImage(Rule):
 
     code = "DL3006"
     name = "untagged-image"
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "Base image has no tag"
 
@@ -196,6 +197,7 @@ class LatestTag(Rule):
 
     code = "DL3007"
     name = "latest-tag"
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "Base image uses the `latest` tag"
 

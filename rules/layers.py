@@ -114,6 +114,8 @@ class CopyArchiveThenExtract(Rule):
 
     code = "DL3010"
     name = "copy-archive-then-extract"
+    instructions = frozenset({"copy"})
+    commands = frozenset({"tar", "xz", "gunzip", "bunzip2", "unxz", "zcat", "gzcat", "bzcat", "xzcat"})
     severity = Severity.INFO
     summary = "Use ADD to extract a local tar archive into the image"
 
@@ -230,6 +232,7 @@ class ConsecutiveRuns(Rule):
 
     code = "DL3059"
     name = "consecutive-runs"
+    instructions = frozenset({"run"})
     severity = Severity.INFO
     summary = "Multiple consecutive RUN instructions; consider consolidating them"
 
@@ -337,6 +340,8 @@ class AptUpdateAlone(Rule):
 
     code = "DF205"
     name = "apt-update-alone"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apt-get", "apt", "aptitude"})
     severity = Severity.WARNING
     summary = "apt-get update without an install in the same RUN is cached apart from the install"
 
@@ -436,6 +441,8 @@ class CopyThenChown(Rule):
 
     code = "DF206"
     name = "copy-then-chown"
+    instructions = frozenset({"copy", "add"})
+    commands = frozenset({"chown"})
     severity = Severity.WARNING
     summary = "COPY without --chown followed by RUN chown stores the files twice"
 

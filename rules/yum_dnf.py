@@ -140,6 +140,8 @@ class YumMissingYes(Rule):
 
     code = "DL3030"
     name = "yum-missing-yes"
+    instructions = frozenset({"run"})
+    commands = frozenset({"yum"})
     severity = Severity.WARNING
     summary = "Use the -y switch to avoid manual input: `yum install -y <package>`"
 
@@ -194,6 +196,8 @@ class YumCleanAllMissing(Rule):
 
     code = "DL3032"
     name = "yum-clean-all-missing"
+    instructions = frozenset({"run"})
+    commands = frozenset({"yum"})
     severity = Severity.WARNING
     summary = "`yum clean all` missing after yum command"
 
@@ -252,6 +256,8 @@ class YumPinVersions(Rule):
 
     code = "DL3033"
     name = "yum-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"yum"})
     severity = Severity.WARNING
     summary = "Specify version with `yum install -y <package>-<version>`"
 
@@ -285,6 +291,8 @@ class DnfMissingYes(Rule):
 
     code = "DL3038"
     name = "dnf-missing-yes"
+    instructions = frozenset({"run"})
+    commands = frozenset({"dnf"})
     severity = Severity.WARNING
     summary = "Use the -y switch to avoid manual input: `dnf install -y <package>`"
 
@@ -342,6 +350,8 @@ class DnfCleanAllMissing(Rule):
 
     code = "DL3040"
     name = "dnf-clean-all-missing"
+    instructions = frozenset({"run"})
+    commands = frozenset({"dnf"})
     severity = Severity.WARNING
     summary = "`dnf clean all` missing after dnf command"
 
@@ -394,6 +404,8 @@ class DnfPinVersions(Rule):
 
     code = "DL3041"
     name = "dnf-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"dnf"})
     severity = Severity.WARNING
     summary = "Specify version with `dnf install -y <package>-<version>`"
 

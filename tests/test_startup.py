@@ -1,0 +1,114 @@
+"""The start-up shortcuts of the `dflint` command keep its behaviour (dflint/cli.py).
+
+* ``dflint PATH...`` skips argparse: its arguments must be exactly what the parser makes;
+* the console script (:func:`dflint.cli.run`) exits without the interpreter's teardown: output
+  must still be complete and exit codes right, piped or written with ``-o``;
+* ``dflint.cli`` and ``dflint.parse_output`` do not import each other;
+* the lint path does not import what a lint does not use.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dflint import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+DFLINT = [sys.executable, "-m", "dflint"]
+FLASK = ROOT / "fixtures" / "seeds" / "000_flask" / "Dockerfile"
+
+
+@pytest.mark.parametrize("paths", [[], ["Dockerfile"], ["a", "b/Dockerfile", "-"], ["-"]])
+def test_plain_arguments_are_what_the_parser_makes(paths: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    for env in (None, "json"):
+        if env is None:
+            monkeypatch.delenv("DFLINT_FORMAT", raising=False)
+        else:
+            monkeypatch.setenv("DFLINT_FORMAT", env)
+        plain = cli._plain_args(paths)
+        assert plain is not None
+        parsed = vars(cli._check_parser().parse_args(paths))
+        assert vars(plain) == parsed, "an option added to _check_parser needs its default in _plain_defaults"
+
+
+@pytest.mark.parametrize("argv", [["--format", "json", "x"], ["-o", "out", "x"], ["x", "--fix"], ["--", "x"]])
+def test_any_option_goes_through_the_parser(argv: list[str]) -> None:
+    assert cli._plain_args(argv) is None
+
+
+def _run(args: list[str], cwd: Path = ROOT, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DFLINT_FORMAT", "COLUMNS")}
+    return subprocess.run([*DFLINT, *args], cwd=cwd, input=stdin, capture_output=True, env=env, check=False)
+
+
+def test_the_command_exits_with_the_lint_result_and_all_its_output(tmp_path: Path) -> None:
+    found = _run(["--format", "json", str(FLASK)])
+    assert found.returncode == 1
+    assert found.stdout.rstrip().endswith(b"]") and b'"DL3042"' in found.stdout
+    clean = tmp_path / "Dockerfile"
+    clean.write_text("FROM scratch\nCOPY --chown=0:0 a /a\n", encoding="utf-8")
+    assert _run(["--format", "json", str(clean)]).returncode == 0
+    big = _run([str(FLASK)] * 50)  # one file, fifty times: every frame and the summary printed
+    assert big.returncode == 1 and big.stdout.count(b": DL3042 [warning]") == 50
+    assert b"Found 200 problems" in big.stdout.splitlines()[-1]
+
+
+def test_output_file_and_stdin_are_complete(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = _run(["--format", "json", "-o", str(out), "-"], stdin=FLASK.read_bytes())
+    assert result.returncode == 1 and result.stdout == b""
+    assert out.read_text(encoding="utf-8").rstrip().endswith("]")
+
+
+def test_usage_help_and_version_keep_their_exit_codes() -> None:
+    assert _run(["--no-such-option"]).returncode == 2
+    helped = _run(["--help"])
+    assert helped.returncode == 0 and b"usage: dflint" in helped.stdout
+    assert _run(["--version"]).stdout.startswith(b"dflint ")
+    assert _run(["rule", "DL3008"]).returncode == 0
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    lint = f"{sys.executable} -m dflint {FLASK} {FLASK} {FLASK}"
+    shell = f"{lint} | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}"
+    status = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=True).stdout.strip()
+    assert status in ("0", "1")
+
+
+def _imports(module: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_cli_and_parse_output_do_not_import_each_other() -> None:
+    assert "dflint.cli" not in _imports(ROOT / "dflint" / "parse_output.py")
+    assert "dflint.parse_output" in _imports(ROOT / "dflint" / "cli.py")  # one way only
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "; import sys; print(' '.join(sorted(sys.modules)))"],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    return set(out.split()[-1000:])
+
+
+def test_a_plain_lint_skips_argparse_config_parsing_and_resource_loading(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.0\n", encoding="utf-8")
+    modules = _modules_after(
+        "import io, sys; from dflint.cli import main; sys.stdout = io.StringIO(); "
+        f"main([{str(dockerfile)!r}]); sys.stdout = sys.__stdout__")
+    assert "tree_sitter" in modules  # the RUN script was analysed...
+    unwanted = {"argparse", "gettext", "importlib.resources", "tempfile", "tomli", "tomllib", "threading",
+                "rich", "logging", "inspect", "dataclasses"}
+    assert not modules & unwanted  # ...without what a plain lint never needs
