@@ -50,6 +50,7 @@ precision: $(STAMP_TEST)
 ## make bench: timings and comparisons against hadolint (never part of make test).
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/parse.py
+	$(BIN)/python benchmarks/startup.py --regular --big
 	@for b in benchmarks/lint.py benchmarks/compare_hadolint.py benchmarks/lsp.py; do \
 		if [ -f $$b ]; then $(BIN)/python $$b || exit $$?; fi; done
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from dflint import __version__
@@ -92,6 +92,14 @@ def _plain_defaults() -> dict[str, Any]:
         "stdin_filename": None, "report_unused_ignores": False, "fix": False, "diff": False,
         "unsafe_fixes": False, "shellcheck": False,
     }
+
+
+#: Arguments that never change a file's settings; any other one given sends the run through
+#: dflint.config (see :func:`_settings_source`).
+_NOT_SETTINGS = frozenset({
+    "paths", "format", "output", "color", "statistics", "jobs", "stdin_filename", "report_unused_ignores",
+    "fix", "diff", "unsafe_fixes", "exit_zero",
+})
 
 
 class _PlainArgs:
@@ -192,43 +200,34 @@ def _collect_garbage() -> None:
 
 
 def run_check(argv: Sequence[str]) -> int:
-    from pathlib import Path  # here, not at the top: `dflint parse` does not need pathlib
-
     args: Any = _plain_args(argv) or _check_parser().parse_args(argv)
-    from dflint.config import CliOverrides, ConfigError, ConfigResolver
-    from dflint.discover import find_dockerfiles
     from dflint.engine import Linter, LintOutcome, lint_many, load_registry
 
     registry = load_registry()
     reported = _report_problems(registry, 0)
-    overrides = CliOverrides(
-        select=args.select,
-        extend_select=args.extend_select,
-        ignore=args.ignore,
-        failure_threshold=args.failure_threshold,
-        trusted_registries=args.trusted_registry,
-        shellcheck=True if args.shellcheck else None,
-    )
+    paths = args.paths or ["Dockerfile"]
     try:
-        resolver = ConfigResolver(registry, config_path=Path(args.config) if args.config else None,
-                                  isolated=args.isolated, overrides=overrides)
-        linter = Linter(registry, resolver.settings_for, report_unused_ignores=args.report_unused_ignores)
-        paths = args.paths or ["Dockerfile"]
+        stdin_name = [args.stdin_filename] if paths == ["-"] and args.stdin_filename else []
+        settings_for = _settings_source(args, stdin_name or paths, registry)
+        linter = Linter(registry, settings_for, report_unused_ignores=args.report_unused_ignores)
         outcomes: list[LintOutcome] = []
         if paths == ["-"]:
             shown = args.stdin_filename or "-"
             data = sys.stdin.buffer.read()
             if len(data) > _GC_BYTES:
                 _collect_garbage()
-            outcomes.append(linter.lint_bytes(data, shown, Path(shown).absolute()))
+            outcomes.append(linter.lint_bytes(data, shown, os.path.abspath(shown)))
         else:
-            files = list(find_dockerfiles(paths))
+            files = _files(paths)
             if len(files) > 1 or _larger_than(files[0] if files else None, _GC_BYTES):
                 _collect_garbage()
             jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1) if len(files) >= 64 else 1
             outcomes = lint_many(linter, files, jobs)
-        first_settings = resolver.settings_for(Path(paths[0]).absolute())
-    except ConfigError as exc:
+        first_settings = settings_for(os.path.abspath(paths[0]))
+    except Exception as exc:
+        config = sys.modules.get("dflint.config")  # a ConfigError needs the configuration code
+        if config is None or not isinstance(exc, config.ConfigError):
+            raise
         print(f"dflint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
@@ -244,7 +243,48 @@ def run_check(argv: Sequence[str]) -> int:
 
     fmt = args.format or getattr(first_settings, "output_format", None) or "tty"
     _render(fmt, outcomes, registry, args)
-    return _exit_code(outcomes, resolver, args.exit_zero)
+    return _exit_code(outcomes, settings_for, args.exit_zero)
+
+
+def _settings_source(args: Any, paths: Sequence[str], registry: Any) -> Callable[[Any], object]:
+    """Where each file's settings come from: :mod:`dflint.config`, or the built-in defaults when
+    no option, file or variable can configure this run (see :mod:`dflint.configfiles`), which
+    spares a plain ``dflint Dockerfile`` the configuration code and pathlib."""
+    defaults = _plain_defaults()
+    overridden = any(value != defaults.get(name) for name, value in vars(args).items()
+                     if name not in _NOT_SETTINGS)
+    if not overridden:
+        from dflint.configfiles import may_be_configured
+
+        if args.isolated or not may_be_configured(paths):
+            from dflint.engine import DEFAULT_SETTINGS
+
+            return lambda _path: DEFAULT_SETTINGS
+    from pathlib import Path
+
+    from dflint.config import CliOverrides, ConfigResolver
+
+    overrides = CliOverrides(
+        select=args.select,
+        extend_select=args.extend_select,
+        ignore=args.ignore,
+        failure_threshold=args.failure_threshold,
+        trusted_registries=args.trusted_registry,
+        shellcheck=True if args.shellcheck else None,
+    )
+    resolver = ConfigResolver(registry, config_path=Path(args.config) if args.config else None,
+                              isolated=args.isolated, overrides=overrides)
+    return resolver.settings_for
+
+
+def _files(paths: Sequence[str]) -> Sequence[Any]:
+    """The files to lint: the paths themselves, or the Dockerfiles found in those that are
+    folders (the walk, with its .gitignore handling, is imported only then)."""
+    if not any(os.path.isdir(path) for path in paths):
+        return list(paths)
+    from dflint.discover import find_dockerfiles
+
+    return list(find_dockerfiles(list(paths)))
 
 
 def _report_problems(registry: Any, already: int) -> int:
@@ -276,16 +316,14 @@ def _render(fmt: str, outcomes: Sequence[object], registry: object, args: Any) -
         render(fmt, results, rules, color=args.color, statistics=args.statistics, out=sys.stdout)
 
 
-def _exit_code(outcomes: Sequence[object], resolver: object, exit_zero: bool) -> int:
-    from pathlib import Path
-
+def _exit_code(outcomes: Sequence[object], settings_for: Callable[[Any], object], exit_zero: bool) -> int:
     if any(getattr(o, "unreadable", False) for o in outcomes):
         return EXIT_ERROR
     if exit_zero:
         return EXIT_OK
     for outcome in outcomes:
-        settings = resolver.settings_for(Path(outcome.path).absolute())  # type: ignore[attr-defined]
-        threshold = settings.failure_threshold
+        settings = settings_for(os.path.abspath(outcome.path))  # type: ignore[attr-defined]
+        threshold = getattr(settings, "failure_threshold", None)
         if threshold is None:
             continue
         if any(f.severity >= threshold for f in outcome.findings):  # type: ignore[attr-defined]

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from dflint.configfiles import DEDICATED_FILE, PYPROJECT_FILE, pyproject_may_hold_dflint
 from dflint.finding import Severity
 from dflint.lazyre import LazyPattern
 from dflint.plugin import Registry, Rule
@@ -39,8 +40,6 @@ from dflint.records import (
     is_dataclass,
 )
 
-DEDICATED_FILE = ".dflint.toml"
-PYPROJECT_FILE = "pyproject.toml"
 #: hadolint's default: a file with only style findings exits 0.
 DEFAULT_FAILURE_THRESHOLD = Severity.INFO
 #: hadolint's label-schema types (DL3049-DL3058).
@@ -50,11 +49,6 @@ LABEL_TYPES = ("text", "url", "semver", "hash", "rfc3339", "spdx", "email")
 SHARED_OPTION_FIELDS = ("trusted_registries", "label_schema", "strict_labels")
 
 _CODE_SHAPED = LazyPattern(r"^[A-Za-z]{1,4}[0-9]{0,4}$")
-#: What a pyproject.toml needs for a ``tool.dflint`` table: a ``tool.dflint`` key or header
-#: (spaces and quotes allowed), a bare ``[tool]`` table or an inline ``tool = {...}``, or an
-#: escape that could spell the name. Without any of these, parsing the TOML is skipped.
-_MAY_HOLD_DFLINT_TABLE = LazyPattern(
-    r"""tool\s*\.\s*["']?dflint|^\s*\[\s*tool\s*\]|^\s*tool\s*=|\\[uU]""", re.MULTILINE)
 _EXACT_SPECIFICITY = 100
 
 # Keys hadolint users carry over; pointing at the dflint spelling beats a fuzzy guess.
@@ -965,7 +959,7 @@ class ConfigResolver:
             text = pyproject.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return False
-        if "dflint" not in text or not _MAY_HOLD_DFLINT_TABLE.search(text):
+        if not pyproject_may_hold_dflint(text):
             return False  # cheap pre-filter: most pyprojects never mention dflint, or not as a table
         data, _ = self._read(pyproject)
         tool = data.get("tool")

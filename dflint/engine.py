@@ -7,10 +7,11 @@ crashes (a failing rule is logged and contributes nothing; it never takes the ru
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from dflint.core_rules import CORE_RULES, SyntaxError_, UnreadableFile
 from dflint.finding import Finding, Severity
@@ -21,6 +22,7 @@ from dflint.span import Span
 
 if TYPE_CHECKING:
     import logging
+    from pathlib import Path
 
     from dflint.suppress import Suppressions
 
@@ -64,6 +66,26 @@ class LintOutcome(Record):
         self.rule_errors = [] if rule_errors is FACTORY else rule_errors
 
 
+class DefaultSettings:
+    """The built-in configuration: every rule's default state, severity and options, hadolint's
+    failure threshold (``info``), nothing else. What :mod:`dflint.config` resolves when no file
+    or option configures a run, for runs that :mod:`dflint.configfiles` shows nothing can
+    configure (the command line then never imports dflint.config and pathlib).
+    tests/test_startup.py keeps the two equal."""
+
+    __slots__ = ()
+
+    failure_threshold: ClassVar[Severity | None] = Severity.INFO
+    output_format: ClassVar[str | None] = None
+    shellcheck: ClassVar[bool] = False
+    disable_ignore_pragma: ClassVar[bool] = False
+    rule_options: ClassVar[Mapping[str, Any]] = types.MappingProxyType({})
+    warnings: ClassVar[tuple[str, ...]] = ()
+
+
+DEFAULT_SETTINGS = DefaultSettings()
+
+
 def load_registry() -> Registry:
     """Every installed rule, plus the engine's own pseudo-rules (syntax errors, unreadable files)."""
     registry = discover()
@@ -98,7 +120,7 @@ class Linter:
     enabled rule on every file (what the index must never change: see tests/test_ruleindex.py).
     """
 
-    def __init__(self, registry: Registry, settings_for: Callable[[Path], object],
+    def __init__(self, registry: Registry, settings_for: Callable[[Any], object],
                  report_unused_ignores: bool = False, use_triggers: bool = True) -> None:
         self.registry = registry
         self.use_triggers = use_triggers
@@ -115,33 +137,35 @@ class Linter:
             inst = self._instances[rule.code] = rule()
         return inst
 
-    def lint_path(self, path: Path, display_path: str | None = None) -> LintOutcome:
+    def lint_path(self, path: Path | str, display_path: str | None = None) -> LintOutcome:
         shown = display_path or str(path)
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as fh:
+                data = fh.read()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
-            if path.is_dir():
+            if os.path.isdir(path):
                 reason = "is a directory"
             return self._unreadable(shown, path, f"cannot read {shown}: {reason}")
         return self.lint_bytes(data, shown, config_path=path)
 
-    def _unreadable(self, shown: str, path: Path, message: str, span: Span | None = None) -> LintOutcome:
+    def _unreadable(self, shown: str, path: Path | str, message: str,
+                    span: Span | None = None) -> LintOutcome:
         settings = self._settings_for(path)
         severity = _severity_for(settings, UnreadableFile) or Severity.ERROR
         finding = make_finding(UnreadableFile, severity, shown, span or Span(1, 1, 1, 1), message)
         return LintOutcome(shown, [finding], None, unreadable=True)
 
-    def lint_bytes(self, data: bytes, shown: str, config_path: Path | None = None) -> LintOutcome:
+    def lint_bytes(self, data: bytes, shown: str, config_path: Path | str | None = None) -> LintOutcome:
         from dflint.parser import parse_bytes
 
         dockerfile = parse_bytes(data, shown)
         if getattr(dockerfile, "unreadable", False):
             message = dockerfile.errors[0].message if dockerfile.errors else "unreadable input"
-            return self._unreadable(shown, config_path or Path(shown), message)
-        return self.lint_dockerfile(dockerfile, shown, config_path or Path(shown))
+            return self._unreadable(shown, config_path or shown, message)
+        return self.lint_dockerfile(dockerfile, shown, config_path or shown)
 
-    def lint_dockerfile(self, dockerfile: object, shown: str, config_path: Path,
+    def lint_dockerfile(self, dockerfile: object, shown: str, config_path: Path | str,
                         shell_memo: ShellMemo | None = None) -> LintOutcome:
         """Lint a parsed file. ``shell_memo`` lets a caller that lints the same document again
         and again (the language server) reuse the shell analyses of unchanged instructions."""
@@ -185,10 +209,12 @@ class Linter:
                 findings.append(make_finding(rule, severity, shown, violation.span, violation.message,
                                              violation.fix))
         if getattr(settings, "shellcheck", False):  # before unused-ignores: SC pragmas count as used
+            from pathlib import Path
+
             from dflint.shellcheck import shellcheck_findings
 
             findings.extend(shellcheck_findings(dockerfile, analysis.model, shown,  # type: ignore[arg-type]
-                                                settings, config_path, suppressions))
+                                                settings, Path(config_path), suppressions))
         if self.report_unused_ignores:
             findings.extend(_unused_ignore_findings(suppressions, shown))
         findings.sort(key=Finding.sort_key)
@@ -196,7 +222,7 @@ class Linter:
         parse_failed = bool(getattr(dockerfile, "errors", None))
         return LintOutcome(shown, findings, lines, parse_failed=parse_failed, rule_errors=rule_errors)
 
-    def _with_context_inputs(self, options: object, dockerfile_path: Path, *,
+    def _with_context_inputs(self, options: object, dockerfile_path: Path | str, *,
                              context_files: bool = True) -> object:
         """Fill an empty ``dockerignore`` option with the build context's ignore file, and an
         empty ``context_files`` option with the context's file names (see :func:`_context_files`;
@@ -219,32 +245,35 @@ class Linter:
             return options
         return replace(options, dockerignore=lines)
 
-    def _dockerignore_lines(self, dockerfile_path: Path) -> tuple[str, ...]:
-        key = str(dockerfile_path)
+    def _dockerignore_lines(self, dockerfile_path: Path | str) -> tuple[str, ...]:
+        key = os.fspath(dockerfile_path)
         cached = self._dockerignore_cache.get(key)
         if cached is None:
             cached = ()
-            for candidate in (dockerfile_path.with_name(dockerfile_path.name + ".dockerignore"),
-                              dockerfile_path.with_name(".dockerignore")):
+            folder, name = os.path.split(key)
+            for candidate in (os.path.join(folder, f"{name}.dockerignore"),
+                              os.path.join(folder, ".dockerignore")):
                 try:
-                    cached = tuple(candidate.read_text(encoding="utf-8", errors="replace").splitlines())
+                    with open(candidate, encoding="utf-8", errors="replace") as fh:
+                        cached = tuple(fh.read().splitlines())
                     break
                 except OSError:
                     continue
             self._dockerignore_cache[key] = cached
         return cached
 
-    def _context_files_of(self, dockerfile_path: Path) -> tuple[str, ...]:
+    def _context_files_of(self, dockerfile_path: Path | str) -> tuple[str, ...]:
         """The context's files, once per folder; none when the Dockerfile is not on disk (stdin,
         an unsaved editor buffer): then the context is unknown and rules must not guess it."""
-        key = str(dockerfile_path.parent)
+        path = os.fspath(dockerfile_path)
+        key = os.path.dirname(path) or "."
         cached = self._context_files_cache.get(key)
         if cached is None:
-            cached = _context_files(dockerfile_path.parent) if dockerfile_path.is_file() else ()
+            cached = _context_files(key) if os.path.isfile(path) else ()
             self._context_files_cache[key] = cached
         return cached
 
-    def _selected_rules(self, settings: object, path: Path, facts: FileFacts) -> Iterable[type[Rule]]:
+    def _selected_rules(self, settings: object, path: Path | str, facts: FileFacts) -> Iterable[type[Rule]]:
         is_enabled = getattr(settings, "is_enabled", None)
         registry = self.registry
         for code, entry in sorted(registry.entries.items()):
@@ -297,18 +326,16 @@ _CONTEXT_SKIP = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv
                            ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 
 
-def _context_files(folder: Path, max_depth: int = 2, limit: int = 2000) -> tuple[str, ...]:
+def _context_files(folder: str, max_depth: int = 2, limit: int = 2000) -> tuple[str, ...]:
     """Relative posix paths of the files in ``folder`` and its subfolders down to ``max_depth``.
 
     Bounded (``limit`` entries, breadth first, so the top level always comes first) because a
     context can be a home directory; symlinked folders are not followed; an unreadable folder
     is skipped. Rules use it to check that a file they would name in a fix really exists.
     """
-    import os
-
     found: list[str] = []
     seen = 0  # files and folders: a context of empty folders must not be walked forever either
-    queue: list[tuple[Path, str, int]] = [(folder, "", 0)]
+    queue: list[tuple[str, str, int]] = [(folder, "", 0)]
     while queue and seen < limit:
         current, prefix, depth = queue.pop(0)
         try:
@@ -322,7 +349,7 @@ def _context_files(folder: Path, max_depth: int = 2, limit: int = 2000) -> tuple
                 if entry.is_dir(follow_symlinks=False):
                     if depth < max_depth and entry.name not in _CONTEXT_SKIP and not os.path.exists(
                             os.path.join(entry.path, "pyvenv.cfg")):
-                        queue.append((Path(entry.path), f"{prefix}{entry.name}/", depth + 1))
+                        queue.append((entry.path, f"{prefix}{entry.name}/", depth + 1))
                 elif entry.is_file():
                     found.append(prefix + entry.name)
             except OSError:
@@ -364,7 +391,7 @@ def _unused_ignore_findings(suppressions: Suppressions, shown: str) -> list[Find
     return found
 
 
-def lint_many(linter: Linter, paths: Sequence[Path], jobs: int = 1) -> list[LintOutcome]:
+def lint_many(linter: Linter, paths: Sequence[Path | str], jobs: int = 1) -> list[LintOutcome]:
     """Lint paths in order; with jobs > 1 and enough files, spread them over processes."""
     if jobs <= 1 or len(paths) < 2 * jobs:
         return [linter.lint_path(p) for p in paths]
@@ -381,6 +408,6 @@ def lint_many(linter: Linter, paths: Sequence[Path], jobs: int = 1) -> list[Lint
 _WORKER_LINTER: Linter | None = None
 
 
-def _lint_in_worker(path: Path) -> LintOutcome:
+def _lint_in_worker(path: Path | str) -> LintOutcome:
     assert _WORKER_LINTER is not None  # set before the fork
     return _WORKER_LINTER.lint_path(path)

@@ -4,6 +4,8 @@
 * the console script (:func:`dflint.cli.run`) exits without the interpreter's teardown: output
   must still be complete and exit codes right, piped or written with ``-o``;
 * ``dflint.cli`` and ``dflint.parse_output`` do not import each other;
+* a run that nothing can configure uses the built-in defaults without dflint.config: those must
+  be what dflint.config resolves, and anything that may configure a run must be noticed;
 * the lint path does not import what a lint does not use.
 """
 
@@ -110,5 +112,108 @@ def test_a_plain_lint_skips_argparse_config_parsing_and_resource_loading(tmp_pat
         f"main([{str(dockerfile)!r}]); sys.stdout = sys.__stdout__")
     assert "tree_sitter" in modules  # the RUN script was analysed...
     unwanted = {"argparse", "gettext", "importlib.resources", "tempfile", "tomli", "tomllib", "threading",
-                "rich", "logging", "inspect", "dataclasses"}
+                "rich", "logging", "inspect", "dataclasses", "dflint.config", "dflint.discover"}
+    # (pathlib and urllib.parse too in a regular install; the editable one imports them at start-up)
     assert not modules & unwanted  # ...without what a plain lint never needs
+
+
+# -- the built-in defaults without dflint.config ------------------------------------------------
+
+
+def test_default_settings_are_what_the_configuration_resolves() -> None:
+    from rule_harness import registry
+
+    from dflint.config import DEFAULT_FAILURE_THRESHOLD, ConfigResolver
+    from dflint.engine import DEFAULT_SETTINGS
+
+    reg = registry()
+    resolved = ConfigResolver(reg, isolated=True).settings_for(str(ROOT))
+    assert DEFAULT_SETTINGS.failure_threshold == resolved.failure_threshold == DEFAULT_FAILURE_THRESHOLD
+    for name in ("output_format", "shellcheck", "disable_ignore_pragma", "warnings"):
+        assert getattr(DEFAULT_SETTINGS, name) == getattr(resolved, name), name
+    assert dict(DEFAULT_SETTINGS.rule_options) == dict(resolved.rule_options) == {}
+    for code, entry in reg.entries.items():
+        rule = reg.rules[code]
+        assert resolved.is_enabled(code, str(ROOT)) == entry.enabled_by_default, code
+        assert resolved.severity_for(rule) == rule.severity, code
+        assert resolved.options_for(rule) == rule.default_options(), code
+
+
+@pytest.fixture
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder, a home and a working directory where nothing configures dflint."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    for name in list(os.environ):
+        if name.startswith(("DFLINT_", "HADOLINT_")):
+            monkeypatch.delenv(name)
+    project = tmp_path / "project" / "sub"
+    project.mkdir(parents=True)
+    (project / "Dockerfile").write_text("FROM python:3.12\nRUN pip install flask\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    return project
+
+
+def test_nothing_configures_a_bare_project(clean_env: Path) -> None:
+    from dflint.configfiles import may_be_configured
+
+    assert not may_be_configured([str(clean_env / "Dockerfile")])
+    (clean_env.parent / "pyproject.toml").write_text('[project]\nname = "dflint-user"\n', encoding="utf-8")
+    assert not may_be_configured([str(clean_env / "Dockerfile")]), "a pyproject without [tool.dflint]"
+
+
+@pytest.mark.parametrize("where, name, text", [
+    ("project", ".dflint.toml", "ignore = ['DL3013']\n"),
+    ("parent", "pyproject.toml", "[tool.dflint]\nignore = ['DL3013']\n"),
+    ("parent", "pyproject.toml", "[tool]\ndflint = { ignore = ['DL3013'] }\n"),
+    ("project", ".hadolint.yaml", "ignored: [DL3013]\n"),
+    ("parent", ".hadolint.yml", "ignored: [DL3013]\n"),
+    ("home", ".hadolint.yaml", "ignored: [DL3013]\n"),
+    ("home", ".config/hadolint.yaml", "ignored: [DL3013]\n"),
+    ("home", ".hadolint/config.yml", "ignored: [DL3013]\n"),
+])
+def test_any_configuration_file_is_noticed(clean_env: Path, where: str, name: str, text: str) -> None:
+    from dflint.configfiles import may_be_configured
+
+    base = {"project": clean_env, "parent": clean_env.parent, "home": Path(os.environ["HOME"])}[where]
+    (base / name).parent.mkdir(parents=True, exist_ok=True)
+    (base / name).write_text(text, encoding="utf-8")
+    assert may_be_configured([str(clean_env / "Dockerfile")])
+
+
+def test_configuring_variables_are_noticed(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dflint.configfiles import may_be_configured
+
+    monkeypatch.setenv("DFLINT_FORMAT", "json")  # an argument default, not a setting
+    assert not may_be_configured(["Dockerfile"])
+    monkeypatch.setenv("HADOLINT_IGNORE", "DL3013")
+    assert may_be_configured(["Dockerfile"])
+
+
+def test_a_configuration_file_still_applies_to_a_plain_run(clean_env: Path) -> None:
+    import io
+    from contextlib import redirect_stdout
+
+    def codes() -> str:
+        out = io.StringIO()
+        with redirect_stdout(out):
+            cli.main(["--format", "json", "Dockerfile"])
+        return out.getvalue()
+
+    assert '"DL3013"' in codes()
+    (clean_env / ".dflint.toml").write_text("ignore = ['DL3013']\n", encoding="utf-8")
+    assert '"DL3013"' not in codes()
+
+
+def test_an_option_that_configures_goes_through_the_configuration(clean_env: Path) -> None:
+    settings_for = cli._settings_source(cli._check_parser().parse_args(["--ignore", "DL3013", "Dockerfile"]),
+                                        ["Dockerfile"], __import__("rule_harness").registry())
+    assert not settings_for("Dockerfile").is_enabled("DL3013")  # type: ignore[attr-defined]
+    plain = cli._settings_source(cli._check_parser().parse_args(["--format", "json", "Dockerfile"]),
+                                 ["Dockerfile"], __import__("rule_harness").registry())
+    from dflint.engine import DEFAULT_SETTINGS
+
+    assert plain("Dockerfile") is DEFAULT_SETTINGS
