@@ -23,6 +23,8 @@ from dflint.shell.packages import parse_options
 from dflint.span import Span
 from dflint.tree import Instruction, Onbuild, Run
 
+from ._stage_refs import lineage, output_stages
+
 T = TypeVar("T")
 
 
@@ -180,6 +182,22 @@ def mount_covers(run: Run, *directories: str, suffixes: tuple[str, ...] = ()) ->
     return False
 
 
+def linked_into_mount(item: RunScript, *directories: str) -> bool:
+    """Whether the RUN replaces one of ``directories`` by a symlink into a cache or tmpfs mount
+    (``--mount=type=cache,target=/pkg-cache`` with ``ln -s /pkg-cache /etc/apk/cache``): what
+    the package manager writes there lands in the mount, not in the layer."""
+    for cmd in commands_named(item.script, "ln"):
+        options, operands = parse_options(cmd.args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
+        if not any(o.name in ("-s", "--symbolic") for o in options) or len(operands) != 2:
+            continue
+        target, link = (w.value for w in operands)
+        if target is None or link is None or normalise_path(link) not in directories:
+            continue
+        if mount_covers(item.run, normalise_path(target)):
+            return True
+    return False
+
+
 # -- stages and fixes ------------------------------------------------------------------------
 
 
@@ -197,6 +215,22 @@ def lands_in_image(ctx: Context, item: RunScript) -> bool:
     if stage is model.stages[-1]:
         return True
     return any(other.parent is stage for other in model.stages)
+
+
+def ships(ctx: Context, item: RunScript) -> bool:
+    """Whether a RUN's leftovers (a package cache, the apt lists) reach an image someone runs.
+
+    Stricter than :func:`lands_in_image`, which counts any stage a later FROM builds on: here a
+    stage ships when it is an output (the last stage, or one no other stage builds on, copies or
+    mounts from: a ``--target``) or a FROM ancestor of one. A chain ``FROM x AS prebuild`` →
+    ``FROM prebuild AS builder`` read only by ``COPY --from=builder`` ships nothing of either.
+    ONBUILD triggers run in some child build and always count."""
+    stage = None if item.onbuild else ctx.model.stage_of(item.owner)
+    return stage is None or stage.index in ctx.memo(_shipping_stages, lambda: _shipping_stages(ctx))
+
+
+def _shipping_stages(ctx: Context) -> frozenset[int]:
+    return frozenset(s.index for out in output_stages(ctx.model) for s in lineage(out))
 
 
 def insert_after(item: RunScript, word: ShellWord | SimpleCommand, text: str, description: str,
