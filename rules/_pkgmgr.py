@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -18,12 +19,11 @@ from typing import Any, TypeVar
 from dflint.finding import Fix, FixSafety, TextEdit
 from dflint.plugin import Context
 from dflint.records import FrozenRecord
+from dflint.semantic import StageInfo
 from dflint.shell import ShellScript, ShellWord, SimpleCommand
 from dflint.shell.packages import parse_options
 from dflint.span import Span
 from dflint.tree import Instruction, Onbuild, Run
-
-from ._stage_refs import lineage, output_stages
 
 T = TypeVar("T")
 
@@ -230,7 +230,46 @@ def ships(ctx: Context, item: RunScript) -> bool:
 
 
 def _shipping_stages(ctx: Context) -> frozenset[int]:
-    return frozenset(s.index for out in output_stages(ctx.model) for s in lineage(out))
+    """Indexes of the stages that ship. A FROM naming a stage through a build argument
+    (``FROM cross-builder-${BUILD_ARCH}``) may build on every earlier stage its pattern fits."""
+    model = ctx.model
+    stages = model.stages
+    parents: dict[int, list[StageInfo]] = {}
+    used: set[int] = set()
+    for stage in stages:
+        found = [stage.parent] if stage.parent is not None else []
+        raw = stage.base.raw
+        if "$" in raw and _stage_pattern_literal(raw):
+            fits = _stage_pattern(raw)
+            found += [s for s in stages[: stage.index] if s.name and fits(s.name) and s not in found]
+        parents[stage.index] = found
+        used.update(p.index for p in found)
+        used.update(d.index for d in model.stage_dependencies(stage) if d is not stage)
+    todo = [s for s in stages if s is stages[-1] or s.index not in used]
+    shipping: set[int] = set()
+    while todo:
+        current = todo.pop()
+        if current.index not in shipping:
+            shipping.add(current.index)
+            todo.extend(parents[current.index])
+    return frozenset(shipping)
+
+
+_VARIABLE_REF = r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*"
+
+
+def _stage_pattern_literal(raw: str) -> str:
+    """The text of a FROM name around its variables: a bare ``$BASE_IMAGE`` names an image
+    chosen by build argument, not a family of stages."""
+    return "".join(re.split(_VARIABLE_REF, raw))
+
+
+def _stage_pattern(raw: str) -> Callable[[str], bool]:
+    """A FROM name with ``$VAR``/``${VAR...}`` in it, as a test of stage names (any text for
+    each variable; stage names compare case-insensitively)."""
+    parts = re.split(_VARIABLE_REF, raw.lower())
+    pattern = re.compile(".*".join(re.escape(p) for p in parts))
+    return lambda name: pattern.fullmatch(name.lower()) is not None
 
 
 def insert_after(item: RunScript, word: ShellWord | SimpleCommand, text: str, description: str,

@@ -170,7 +170,9 @@ class AptListsNotDeleted(Rule):
     Only stages whose layers reach an image are checked: an output stage (the last one, or
     one no other stage builds on, copies or mounts from: a `--target`) and every stage it
     builds on. A builder stage that is only read by `COPY --from` ships nothing, and neither do
-    the stages it builds on. `ONBUILD RUN` is always checked, since it runs in some child image.
+    the stages it builds on. A FROM that picks a stage by build argument
+    (`FROM cross-builder-${BUILD_ARCH}`) builds on every stage whose name fits. `ONBUILD RUN`
+    is always checked, since it runs in some child image.
 
     A cleanup counts when it really deletes `/var/lib/apt/lists` after the last update: `rm`
     of it or of a parent directory (also in a `sh -c '...'` script), `find ... -delete` on it,
