@@ -430,6 +430,20 @@ def _words(cmd: SimpleCommand) -> list[str] | None:
     return [name, *[w.value if w.value is not None else w.unquoted for w in cmd.args]]
 
 
+#: Subcommands that set a tool up rather than run it (`go env -w`, `npm config set`).
+_SETUP_VERBS = frozenset({"config", "env", "version", "help", "cache", "completion", "set", "--version",
+                          "-v", "-version"})
+
+
+def _bookkeeping(name: str, argv: Sequence[str]) -> bool:
+    """Whether a command only shuffles files, installs system packages or configures a tool:
+    a RUN of nothing else is no dependency step, even right after a manifests COPY."""
+    if name in _BOOKKEEPING:
+        return True
+    first = next((a for a in argv[1:] if not a.startswith("-") or a in _SETUP_VERBS), "")
+    return first in _SETUP_VERBS
+
+
 def _facts(argvs: Sequence[Sequence[str]], text: str) -> RunFacts:
     substantial = False
     generated: set[str] = set()
@@ -441,7 +455,7 @@ def _facts(argvs: Sequence[Sequence[str]], text: str) -> RunFacts:
             continue
         name = posixpath.basename(raw[0])
         argv = argv_of(raw)
-        substantial = substantial or name not in _BOOKKEEPING
+        substantial = substantial or not _bookkeeping(name, argv)
         eco = _generates(argv)
         if eco is not None:
             generated.add(eco)

@@ -117,11 +117,26 @@ def _script_text(ctx: Context, run: Run) -> str:
     return run.script if run.script is not None else " ".join(run.value)
 
 
+class _Done(FrozenRecord):
+    """What a stage's dependency steps did, for the stages built ``FROM`` it."""
+
+    __slots__ = ("installed", "prefetched")
+    __match_args__ = ("prefetched", "installed")
+
+    prefetched: frozenset[str]
+    installed: frozenset[str]
+
+    def __init__(self, prefetched: frozenset[str], installed: frozenset[str]) -> None:
+        _set = object.__setattr__
+        _set(self, "prefetched", prefetched)
+        _set(self, "installed", installed)
+
+
 class _Walk:
     """One pass over a stage's instructions (or its ONBUILD triggers), in order."""
 
     def __init__(self, ctx: Context, instructions: Sequence[Instruction], context: ContextView,
-                 fixable: bool, report_cached: bool) -> None:
+                 fixable: bool, report_cached: bool, inherited: _Done | None = None) -> None:
         self.ctx = ctx
         self.instructions = instructions
         self.context = context
@@ -131,10 +146,10 @@ class _Walk:
         self.pending: list[Intake] = []
         #: Ecosystems whose dependency step ran (a recognised one, or any RUN right after a
         #: copy of their manifests alone): a later build of theirs is the intended order.
-        self.prefetched: set[str] = set()
+        self.prefetched: set[str] = set(inherited.prefetched) if inherited else set()
         #: Manifests (lower case) a prefetch install already read: installing from them again
         #: (`npm ci --omit=dev` after the build) is not the dependency step.
-        self.installed: set[str] = set()
+        self.installed: set[str] = set(inherited.installed) if inherited else set()
         #: Ecosystems whose manifests were copied alone since the last intake.
         self.fresh: set[str] = set()
         #: Ecosystems whose manifests were copied explicitly at all in the sequence.
@@ -155,6 +170,10 @@ class _Walk:
                 self._copy(instruction, self.workdirs[index])
             elif isinstance(instruction, Run):
                 yield from self._run(instruction, self.workdirs[index])
+
+    @property
+    def done(self) -> _Done:
+        return _Done(frozenset(self.prefetched), frozenset(self.installed))
 
     # -- COPY/ADD --------------------------------------------------------------------------------
 
@@ -480,10 +499,16 @@ class CacheBustingCopyOrder(Rule):
             cached = bool(options.report_cached_installs)
         else:
             context, cached = ContextView((), ()), False
-        for stage in ctx.dockerfile.stages:
-            own = [i for i in stage.instructions if not isinstance(i, Onbuild)]
-            triggers = [i.trigger for i in stage.instructions if isinstance(i, Onbuild) and i.trigger]
-            yield from _Walk(ctx, own, context, True, cached)
+        done: dict[int, _Done] = {}  # by stage index
+        for info in ctx.model.stages:
+            instructions = info.instructions
+            own = [i for i in instructions if not isinstance(i, Onbuild)]
+            triggers = [i.trigger for i in instructions if isinstance(i, Onbuild) and i.trigger]
+            # `FROM build AS test` starts where `build` left off: its dependency steps ran.
+            walk = _Walk(ctx, own, context, True, cached,
+                         done.get(info.parent.index) if info.parent is not None else None)
+            yield from walk
+            done[info.index] = walk.done
             # Triggers run in another build, with another context: no context, no fix.
             yield from _Walk(ctx, triggers, ContextView((), ()), False, cached)
 
