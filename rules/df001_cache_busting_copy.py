@@ -316,11 +316,15 @@ class _Walk:
         if _cache_mounted(run, install.ecosystem):
             cached = (" (its cache mount keeps the downloads, but the step itself re-runs on every "
                       "source change)")
+        manifests = install.manifests
+        module = self.context.go_module(item.folders or [""]) if install.ecosystem == "go" else None
+        if module is not None:  # `replace x => ./lib`: the download needs ./lib too
+            manifests = (*manifests, *(f"{r}/" for r in module.local_replaces))
         return Violation(
             item.span,
             f"{keyword} at line {item.instruction.start_line} brings in {item.what()} before the "
             f"dependency install at line {install.line} ({install.text}){cached}; copy "
-            f"{_join(install.manifests)} first, {step}, then copy the rest",
+            f"{_join(manifests)} first, {step}, then copy the rest",
         )
 
     def _with_fix(self, violation: Violation, item: Intake, run: Run) -> Violation:
@@ -459,9 +463,10 @@ class CacheBustingCopyOrder(Rule):
       offered.
     * `context_texts` (list of `[path, text]` pairs, default `[]`): the text of the context's
       go.mod, Cargo.toml, Gemfile, package.json, composer.json and `*requirements*.txt` files
-      (small ones), filled by the engine with `context_files`. They decide Go and Cargo builds
-      and block unsafe fixes (above). A file the context does not hold proves nothing: the
-      Dockerfile's folder is only a guess at the build context.
+      (small ones), filled by the engine with `context_files`. They decide Go and Cargo builds,
+      add go.mod's local `replace` folders to what the message says to copy first, and block
+      unsafe fixes (above). A file the context does not hold proves nothing: the Dockerfile's
+      folder is only a guess at the build context.
     * `report-cached-installs` (boolean, default `false`): also report installs under a cache
       mount of the package manager's cache, with a milder message (the step re-runs, but
       nothing is downloaded again).
