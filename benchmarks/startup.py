@@ -104,7 +104,7 @@ def measure(commands: dict[str, list[str]], runs: int, warm: bool = True) -> Fig
 
 def import_profile(dflint: str, python: str, file: str, runs: int) -> tuple[dict[str, float], float]:
     """Median own (self) import ms per module, and the editable finder's cumulative ms."""
-    argv = [python, "-X", "importtime", dflint, "--format", "json", file]
+    argv = [python, "-X", "importtime", dflint, file]
     own: dict[str, list[float]] = defaultdict(list)
     finder: list[float] = []
     for _ in range(runs):

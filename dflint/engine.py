@@ -395,8 +395,32 @@ def _context_texts(folder: str, files: tuple[str, ...], names: tuple[str, ...],
     return tuple(found)
 
 
+class _NoSuppressions:
+    """What :class:`dflint.suppress.Suppressions` amounts to for a file without a pragma."""
+
+    __slots__ = ()
+    problems: ClassVar[list[object]] = []
+
+    def is_suppressed(self, code: str, line: int) -> bool:
+        return False
+
+    def unused(self) -> list[Any]:
+        return []
+
+
+_NO_SUPPRESSIONS = _NoSuppressions()
+#: Words every pragma holds (``# dflint: ignore``, ``# hadolint ignore=``, ``# check=skip=``).
+_PRAGMA_WORDS = ("dflint", "hadolint", "check")
+
+
 def _build_suppressions(dockerfile: object, settings: object,
                         alias_table: dict[str, tuple[str, ...]]) -> Suppressions:
+    directives = getattr(dockerfile, "directives", None)
+    check = getattr(directives, "check", None)
+    texts = [c.text.lower() for c in getattr(dockerfile, "comments", ())]
+    if check is None and not any(word in text for text in texts for word in _PRAGMA_WORDS):
+        # No comment can be a pragma: the suppression parser is not even imported.
+        return _NO_SUPPRESSIONS  # type: ignore[return-value]
     from dflint.suppress import Suppressions
 
     lines = getattr(dockerfile, "lines", [])
@@ -405,8 +429,6 @@ def _build_suppressions(dockerfile: object, settings: object,
     comments = [(c.line, lines[c.line - 1] if c.line <= len(lines) else "#" + c.text)
                 for c in getattr(dockerfile, "comments", [])]
     instructions = [(i.span.start_line, i.span.end_line) for i in getattr(dockerfile, "instructions", [])]
-    directives = getattr(dockerfile, "directives", None)
-    check = getattr(directives, "check", None)
     return Suppressions.from_comments(
         comments,
         instructions,

@@ -217,3 +217,22 @@ def test_an_option_that_configures_goes_through_the_configuration(clean_env: Pat
     from dflint.engine import DEFAULT_SETTINGS
 
     assert plain("Dockerfile") is DEFAULT_SETTINGS
+
+
+@pytest.mark.parametrize("comment, silenced", [
+    ("# install the app", False),
+    ("# dflint: ignore=DL3042", True),
+    ("# DFLINT: ignore=pip-cache-dir", True),
+    ("#hadolint ignore=DL3042", True),
+])
+def test_pragmas_are_honoured_and_plain_comments_cost_nothing(comment: str, silenced: bool) -> None:
+    from rule_harness import registry
+
+    from dflint.engine import DEFAULT_SETTINGS, Linter, _build_suppressions, _NoSuppressions
+    from dflint.parser import parse_text
+
+    text = f"FROM python:3.12\n{comment}\nRUN pip install flask==3.0.0\n"
+    outcome = Linter(registry(), lambda _p: DEFAULT_SETTINGS).lint_bytes(text.encode(), "Dockerfile")
+    assert ("DL3042" not in [f.code for f in outcome.findings]) is silenced
+    plain = isinstance(_build_suppressions(parse_text(text), DEFAULT_SETTINGS, {}), _NoSuppressions)
+    assert plain is not silenced
