@@ -68,6 +68,9 @@ class Rule:
     #: removed, case ignored, matched as substrings: ``pip`` covers ``pip3``) for this rule to
     #: report, with its default options. None: no such condition.
     commands: ClassVar[frozenset[str] | None] = None
+    #: Other text of which one piece must appear there (same search): ``$`` for a rule about
+    #: variables, ``|`` for one about pipes. None: no such condition.
+    text_contains: ClassVar[frozenset[str] | None] = None
     #: Names (globs) of build-context files whose text the rule reads through a
     #: ``context_texts`` option, which the engine fills along with ``context_files``.
     context_text_names: ClassVar[tuple[str, ...]] = ()

@@ -14,7 +14,8 @@ aliases, default state, option names, and the two triggers a rule may declare:
   hold at least one, at top level or as an ONBUILD trigger;
 * ``Rule.commands``: names of which at least one must appear in the file's text once quotes,
   backslashes and line continuations are removed (so ``a"pt-g"et`` still counts), case ignored.
-  A name matches as a substring: ``pip`` also covers ``pip3``, ``pipx`` and ``python -m pip``.
+  A name matches as a substring: ``pip`` also covers ``pip3``, ``pipx`` and ``python -m pip``;
+* ``Rule.text_contains``: other text searched the same way (``$`` for a rule about variables).
 
 A rule without triggers runs on every file; a plugin without an index is imported whole, as
 before; a rule whose options are configured always runs (its triggers describe its defaults).
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from dflint.plugin import Rule
 
 #: Bumped when the index layout changes; an index of another format is ignored (eager load).
-FORMAT = 1
+FORMAT = 2
 
 
 class RuleEntry:
@@ -48,13 +49,14 @@ class RuleEntry:
 
     __slots__ = (
         "aliases", "code", "commands", "enabled_by_default", "groups", "instructions", "module", "name",
-        "options", "qualname",
+        "options", "qualname", "text_contains",
     )
 
     def __init__(
         self, code: str, name: str, aliases: tuple[str, ...], enabled_by_default: bool,
         groups: tuple[str, ...], instructions: frozenset[str] | None, commands: frozenset[str] | None,
         options: tuple[str, ...], module: str | None = None, qualname: str | None = None,
+        text_contains: frozenset[str] | None = None,
     ) -> None:
         self.code = code
         self.name = name
@@ -67,6 +69,7 @@ class RuleEntry:
         #: The module holding the class, relative to its package (None: not from an index).
         self.module = module
         self.qualname = qualname
+        self.text_contains = text_contains
 
     @classmethod
     def of(cls, rule: type[Rule], module: str | None = None) -> RuleEntry:
@@ -79,22 +82,24 @@ class RuleEntry:
             tuple(str(g) for g in (getattr(rule, "groups", ()) or ())),
             _lowered(rule.instructions), _lowered(rule.commands),
             field_names(options) if is_dataclass(options) else (),
-            module, rule.__qualname__,
+            module, rule.__qualname__, _lowered(getattr(rule, "text_contains", None)),
         )
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> RuleEntry:
-        code, module, qualname, name, aliases, enabled, groups, instructions, commands, options = row
+        code, module, qualname, name, aliases, enabled, groups, instructions, commands, text, options = row
         return cls(code, name, aliases, enabled, groups,
                    None if instructions is None else frozenset(instructions),
-                   None if commands is None else frozenset(commands), options, module, qualname)
+                   None if commands is None else frozenset(commands), options, module, qualname,
+                   None if text is None else frozenset(text))
 
     def row(self) -> tuple[Any, ...]:
         """The entry as the literal the index file holds (sorted, so the file is stable)."""
         return (
             self.code, self.module, self.qualname, self.name, self.aliases, self.enabled_by_default,
             self.groups, None if self.instructions is None else tuple(sorted(self.instructions)),
-            None if self.commands is None else tuple(sorted(self.commands)), self.options,
+            None if self.commands is None else tuple(sorted(self.commands)),
+            None if self.text_contains is None else tuple(sorted(self.text_contains)), self.options,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -176,15 +181,15 @@ def source_sizes(directory: str) -> dict[str, int]:
 # What a file holds
 # ---------------------------------------------------------------------------------------------
 
-_DELETED = str.maketrans("", "", "\"'\\")
+_DELETED = str.maketrans("", "", "\"'\\`")
 
 
 class FileFacts:
     """What the triggers of a file's rules are checked against, computed once per file.
 
     ``instructions``: the keywords present (ONBUILD triggers included); the text for command
-    names is built only when a rule with ``commands`` asks. Quote characters and backslashes are
-    deleted and line continuations joined, so a name the shell would see whole (``ap"t-g"et``,
+    names is built only when a rule with ``commands`` asks. Quote characters, backslashes and
+    backticks are deleted and line continuations joined, so a name the shell would see whole (``ap"t-g"et``,
     ``apt\\-get``, a heredoc's ``apt-\\<newline>get``) is found; the joined logical lines are
     searched too, as BuildKit joins them after dropping comment lines. ANSI-C quoting (``$'..'``)
     and JSON ``\\u`` escapes can spell a name in other characters: a file with either admits
@@ -222,11 +227,11 @@ class FileFacts:
         wanted = entry.instructions
         if wanted is not None and wanted.isdisjoint(self.instructions):
             return False
-        commands = entry.commands
-        if commands is not None:
-            text = self.text
-            if text is not None and not any(name in text for name in commands):
-                return False
+        for needed in (entry.commands, entry.text_contains):
+            if needed is not None:
+                text = self.text
+                if text is not None and not any(piece in text for piece in needed):
+                    return False
         return True
 
 

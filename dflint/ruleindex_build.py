@@ -33,7 +33,7 @@ FORMAT = {format}
 FILES = {{
 {files}}}
 
-#: code, module, class, name, aliases, enabled by default, groups, instructions, commands, options
+#: code, module, class, name, aliases, enabled by default, groups, instructions, commands, text, options
 RULES = (
 {rows})
 '''

@@ -222,6 +222,7 @@ class CopyFromUndefinedStage(Rule):
 
     code = "DL3022"
     name = "copy-from-undefined-stage"
+    text_contains = frozenset({"--from"})
     instructions = frozenset({"copy"})
     severity = Severity.WARNING
     summary = "COPY --from should reference a previously defined FROM alias"
@@ -299,6 +300,7 @@ class CopyFromOwnStage(Rule):
 
     code = "DL3023"
     name = "copy-from-own-stage"
+    text_contains = frozenset({"--from"})
     instructions = frozenset({"copy"})
     severity = Severity.ERROR
     summary = "COPY --from cannot reference its own FROM alias"
@@ -388,6 +390,7 @@ class CopyWholeFilesystem(Rule):
 
     code = "DL3067"
     name = "copy-whole-filesystem"
+    text_contains = frozenset({"--from"})
     instructions = frozenset({"copy"})
     severity = Severity.WARNING
     summary = "Do not copy the whole filesystem from another stage"

@@ -387,6 +387,7 @@ class EnvSelfReference(Rule):
 
     code = "DL3044"
     name = "env-self-reference"
+    text_contains = frozenset({"$"})
     instructions = frozenset({"env"})
     severity = Severity.ERROR
     summary = "Do not refer to an environment variable within the same ENV statement where it is defined"

@@ -490,6 +490,7 @@ class PipeWithoutPipefail(Rule):
 
     code = "DL4006"
     name = "pipe-without-pipefail"
+    text_contains = frozenset({"|"})
     instructions = frozenset({"run"})
     severity = Severity.WARNING
     summary = "Set SHELL with -o pipefail before a RUN that uses a pipe"

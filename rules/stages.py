@@ -134,6 +134,7 @@ class PinnedPlatform(Rule):
 
     code = "DL3029"
     name = "pinned-platform"
+    text_contains = frozenset({"--platform"})
     instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "Do not use --platform with FROM"
@@ -174,6 +175,7 @@ class RedundantTargetPlatform(Rule):
 
     code = "DL3065"
     name = "redundant-target-platform"
+    text_contains = frozenset({"--platform"})
     instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "--platform=$TARGETPLATFORM is redundant"

@@ -123,9 +123,11 @@ def _facts(text: str) -> FileFacts:
     return FileFacts(parse_text(text))
 
 
-def _entry(instructions: set[str] | None = None, commands: set[str] | None = None) -> RuleEntry:
+def _entry(instructions: set[str] | None = None, commands: set[str] | None = None,
+           text: set[str] | None = None) -> RuleEntry:
     return RuleEntry("X001", "x", (), True, (), None if instructions is None else frozenset(instructions),
-                     None if commands is None else frozenset(commands), ())
+                     None if commands is None else frozenset(commands), (),
+                     text_contains=None if text is None else frozenset(text))
 
 
 @pytest.mark.parametrize("script", [
@@ -151,6 +153,12 @@ def test_onbuild_triggers_count_as_instructions() -> None:
     assert {"from", "onbuild", "user"} <= facts.instructions
     assert facts.admits(_entry(instructions={"user"}))
     assert not facts.admits(_entry(instructions={"expose"}))
+
+
+def test_text_triggers_search_the_same_text() -> None:
+    assert _facts("FROM x\nRUN a | b\n").admits(_entry(text={"|"}))
+    assert not _facts("FROM x\nRUN a && b\n").admits(_entry(text={"|", "$"}))
+    assert _facts("FROM x\nCOPY --fr`om=b a /\n").admits(_entry(text={"--from"}))
 
 
 def test_a_rule_without_triggers_is_admitted_everywhere() -> None:
@@ -182,7 +190,7 @@ def _package(tmp_path: Path, rows: str, files: str) -> Path:
                     if ins.cmd == "expose":
                         yield Violation(ins.keyword_span, "expose")
         '''), encoding="utf-8")
-    (package / "_index.py").write_text(f"FORMAT = 1\nFILES = {files}\nRULES = ({rows},)\n", encoding="utf-8")
+    (package / "_index.py").write_text(f"FORMAT = 2\nFILES = {files}\nRULES = ({rows},)\n", encoding="utf-8")
     return package
 
 
@@ -204,7 +212,8 @@ def _fresh_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_index_is_used_while_the_module_is_unchanged(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    package = _package(tmp_path, "('IDX001', 'one', 'One', 'one', (), True, (), ('expose',), None, ())", "{}")
+    row = "('IDX001', 'one', 'One', 'one', (), True, (), ('expose',), None, None, ())"
+    package = _package(tmp_path, row, "{}")
     size = (package / "one.py").stat().st_size
     _package_index = package / "_index.py"
     _package_index.write_text(_package_index.read_text().replace("FILES = {}", f"FILES = {{'one': {size}}}"))
@@ -219,7 +228,7 @@ def test_an_index_is_used_while_the_module_is_unchanged(
 def test_a_changed_or_unknown_module_is_imported_at_start_up(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The index says IDX001 needs no instruction at all and records another size: stale.
-    _package(tmp_path, "('IDX001', 'one', 'One', 'one', (), True, (), None, None, ())", "{'one': 1}")
+    _package(tmp_path, "('IDX001', 'one', 'One', 'one', (), True, (), None, None, None, ())", "{'one': 1}")
     _fresh_import(tmp_path, monkeypatch)
     package = sys.modules.get("idx_rules") or __import__("idx_rules")
     index = read_index(package)
