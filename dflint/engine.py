@@ -325,6 +325,7 @@ def _build_suppressions(dockerfile: object, settings: object,
         alias_table,
         disable_pragmas=bool(getattr(settings, "disable_ignore_pragma", False)),
         last_line=len(getattr(dockerfile, "lines", [])) or None,
+        stage_starts=[i.span.start_line for i in getattr(dockerfile, "instructions", []) if i.cmd == "from"],
     )
 
 
