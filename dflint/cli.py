@@ -90,7 +90,8 @@ def _check_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="dflint",
         formatter_class=_HelpFormatter,
-        description="Lint Dockerfiles. Sub-commands: parse, rules, rule CODE, lsp, simulate.",
+        description="Lint Dockerfiles. Sub-commands: parse, rules, rule CODE, lsp, simulate, "
+                    "config --from-hadolint.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files or directories to lint ('-' for stdin); default ./Dockerfile")

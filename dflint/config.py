@@ -1128,15 +1128,17 @@ class ConfigResolver:
             if values is not None:
                 selectors = self._validator.selectors(source, key, list(values), out, enable)
                 selection.extend((s, enable) for s in selectors)
+        # hadolint's --style/--info/--warning/--error: a code given at several levels gets the
+        # highest, so the pairs are applied lowest level first (a later entry wins a tie); and
+        # as in hadolint, a rule given a level is shown even when it is off by default.
+        for code, level in sorted(o.severity, key=lambda pair: _SEVERITY_WORDS.index(pair[1]), reverse=True):
+            selector = self._validator.selector(source, level, code, out, enable=False)
+            out.severity.append((selector, _severity_word(source, level, level)))
+            selection.append((selector, True))
         if selection or o.select is not None:
             out.layer = _SelectionLayer(o.select is not None, tuple(selection))
         if o.failure_threshold is not None:
             out.failure_threshold = (_threshold(source, o.failure_threshold),)
-        # hadolint's --style/--info/--warning/--error: a code given at several levels gets the
-        # highest, so the pairs are applied lowest level first (a later entry wins a tie).
-        for code, level in sorted(o.severity, key=lambda pair: _SEVERITY_WORDS.index(pair[1]), reverse=True):
-            selector = self._validator.selector(source, level, code, out, enable=False)
-            out.severity.append((selector, _severity_word(source, level, level)))
         if o.label_schema:
             out.label_schema.update(o.label_schema)
         out.shellcheck = o.shellcheck

@@ -189,6 +189,8 @@ def translate(data: Any, lines: Mapping[str, int], path: Path | None) -> Transla
                            f"unknown level; expected one of {', '.join(OVERRIDE_LEVELS)}")
         if severity:
             put("severity", severity, "override")
+            # hadolint shows a rule that is off by default (DL3057, DL1001) once it has a level.
+            put("extend-select", sorted(severity), "override")
     if "failure-threshold" in data:
         threshold = _threshold(data["failure-threshold"], "failure-threshold", fail)
         put("failure-threshold", threshold, "failure-threshold")
@@ -274,6 +276,7 @@ def environment_settings(environ: Mapping[str, str] | None = None) -> Translated
             names[f"severity.{code}"] = variable
     if severity:
         put("severity", severity, "HADOLINT_OVERRIDE_*")
+        put("extend-select", sorted(severity), "HADOLINT_OVERRIDE_*")
     if env.get(ENV_PREFIX + "FAILURE_THRESHOLD", "").strip():
         variable = ENV_PREFIX + "FAILURE_THRESHOLD"
         put("failure-threshold", _threshold(env[variable].strip(), variable, fail), variable)
