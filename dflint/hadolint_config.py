@@ -43,6 +43,7 @@ THRESHOLDS = {"error": "error", "warning": "warning", "info": "info", "style": "
 #: The values hadolint takes as true in its boolean variables; any other value means false.
 _TRUE_WORDS = frozenset({"1", "y", "yes", "on", "true"})
 
+
 class Translated:
     """A hadolint source in dflint's keys, with where each came from (for error messages)."""
 
