@@ -74,6 +74,16 @@ def shape(value: Any) -> Any:
 
 
 @needs_hadolint
+def test_json_has_hadolints_keys_and_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    ours = json.loads(dflint_output("json", capsys=capsys))
+    theirs = json.loads(hadolint_output("json"))
+    assert all(set(item) >= set(theirs[0]) for item in ours)
+    assert sorted((i["line"], i["code"], i["level"]) for i in ours) == sorted(
+        (i["line"], i["code"], i["level"]) for i in theirs
+    )
+
+
+@needs_hadolint
 def test_codacy_has_hadolints_shape(capsys: pytest.CaptureFixture[str]) -> None:
     ours = json_stream(dflint_output("codacy", capsys=capsys))
     theirs = json_stream(hadolint_output("codacy"))
