@@ -31,15 +31,6 @@ FORMATS = ("tty", "concise", "json", "sarif", "gitlab", "checkstyle", "github", 
            "codacy", "sonarqube", "junit")
 FORMAT_ALIASES = ("full", "text", "gitlab_codeclimate")
 SUBCOMMANDS = ("check", "parse", "rules", "rule", "lsp", "simulate", "config", "version")
-#: hadolint flags dflint does not implement -> why, so a CI script gets a clear message.
-UNSUPPORTED_HADOLINT_FLAGS = {
-    "-V": "dflint has no verbose mode (hadolint's -V/--verbose prints its configuration); "
-          "`dflint config --from-hadolint` shows what a .hadolint.yaml means to dflint",
-    "--verbose": "dflint has no verbose mode (hadolint's -V/--verbose prints its configuration); "
-                 "`dflint config --from-hadolint` shows what a .hadolint.yaml means to dflint",
-}
-
-
 class _HelpFormatter(argparse.HelpFormatter):
     """argparse's default formatter minus its ``import shutil`` (which pulls in bz2, lzma and
     fnmatch: milliseconds on every run, since argparse builds a formatter for each argument).
@@ -73,17 +64,6 @@ def _terminal_columns() -> int:
 
 def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
-
-
-def _unsupported_flag(argv: Sequence[str]) -> str | None:
-    """The first hadolint flag dflint does not implement, with the reason; None when there is none."""
-    for arg in argv:
-        if arg == "--":
-            return None
-        name = arg.split("=", 1)[0]
-        if name in UNSUPPORTED_HADOLINT_FLAGS:
-            return f"hadolint's {name} is not supported: {UNSUPPORTED_HADOLINT_FLAGS[name]}"
-    return None
 
 
 def _check_parser() -> argparse.ArgumentParser:
@@ -129,6 +109,8 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--color", choices=("auto", "always", "never"), default=None)
     p.add_argument("--no-color", action="store_const", const="never", dest="color",
                    help="same as --color never")
+    p.add_argument("-V", "--verbose", action="store_true",
+                   help="print which configuration applies to each input, and what it sets, to stderr")
     p.add_argument("--file-path-in-report", metavar="PATH",
                    help="report every finding under this file name (for a Dockerfile read from stdin)")
     p.add_argument("--statistics", action="store_true", help="print the number of findings per code")
@@ -184,10 +166,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_check(argv: Sequence[str]) -> int:
     from pathlib import Path  # here, not at the top: `dflint parse` does not need pathlib
 
-    unsupported = _unsupported_flag(argv)
-    if unsupported is not None:
-        print(f"dflint: error: {unsupported}", file=sys.stderr)
-        return EXIT_ERROR
     parser = _check_parser()
     args = parser.parse_args(argv)
     formats = _formats(parser, args.format or _env_formats())
@@ -229,6 +207,9 @@ def run_check(argv: Sequence[str]) -> int:
         print(f"dflint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
+    verbose_variable = os.environ.get("HADOLINT_VERBOSE", "").strip().lower()
+    if args.verbose or verbose_variable in ("1", "y", "yes", "on", "true"):
+        _describe_configuration([o.path for o in outcomes], resolver)
     if args.fix or args.diff:
         from dflint.fixcli import apply_fixes
 
@@ -242,6 +223,38 @@ def run_check(argv: Sequence[str]) -> int:
     color = args.color or getattr(first_settings, "color", None) or "auto"
     _render(formats, outcomes, registry, args, color)
     return _exit_code(outcomes, resolver, args.exit_zero)
+
+
+def _describe_configuration(paths: Sequence[str], resolver: object) -> None:
+    """``-V/--verbose`` (hadolint's flag): the configuration of each input, once per file."""
+    from pathlib import Path
+
+    described: dict[object, str] = {}
+    variables = sorted(name for name in os.environ if name.startswith("HADOLINT_"))
+    if variables:
+        print(f"dflint: HADOLINT_* variables read: {', '.join(variables)}", file=sys.stderr)
+    for path in paths:
+        settings = resolver.settings_for(Path(path).absolute())  # type: ignore[attr-defined]
+        source = settings.config_path or "built-in defaults"
+        print(f"dflint: {path}: configuration {source}", file=sys.stderr)
+        if settings not in described:
+            threshold = settings.failure_threshold.label if settings.failure_threshold is not None else "none"
+            parts = [f"failure-threshold {threshold}"]
+            if settings.no_fail:
+                parts.append("no-fail")
+            if settings.trusted_registries:
+                parts.append(f"trusted registries {', '.join(settings.trusted_registries)}")
+            if settings.label_schema:
+                labels = ", ".join(f"{name}:{kind}" for name, kind in settings.label_schema.items())
+                parts.append(f"label schema {labels}")
+            if settings.disable_ignore_pragma:
+                parts.append("ignore comments disabled")
+            changed = {code: level.label if level is not None else "off"
+                       for code, level in settings.severity_overrides.items()}
+            if changed:
+                parts.append("severities " + ", ".join(f"{c}={lvl}" for c, lvl in sorted(changed.items())))
+            described[settings] = "; ".join(parts)
+            print(f"dflint:   {described[settings]}", file=sys.stderr)
 
 
 def _env_formats() -> list[str] | None:

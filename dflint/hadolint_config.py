@@ -236,7 +236,7 @@ def translate(data: Any, lines: Mapping[str, int], path: Path | None) -> Transla
         put("format", formats[0], "format" if "format" in data else "formats")
     if "verbose" in data:
         _bool(data["verbose"], "verbose", fail)
-        notes.append("verbose: dflint has no verbose mode; ignored")
+        notes.append("verbose: not a configuration setting in dflint; use -V/--verbose or HADOLINT_VERBOSE")
     return Translated(out, where, names, notes)
 
 
@@ -249,8 +249,8 @@ def environment_settings(environ: Mapping[str, str] | None = None) -> Translated
 
     hadolint applies them *under* its configuration file, so the resolver applies this source
     first; ``HADOLINT_NOFAIL`` is kept as ``no-fail`` (not a threshold) so that a file's
-    ``failure-threshold`` does not undo it, as in hadolint. ``HADOLINT_VERBOSE`` is accepted and
-    has no effect.
+    ``failure-threshold`` does not undo it, as in hadolint. ``HADOLINT_VERBOSE`` is read by the
+    command line (it is ``-V``), not here.
     """
     env = os.environ if environ is None else environ
     out: dict[str, Any] = {}

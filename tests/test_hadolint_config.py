@@ -300,7 +300,7 @@ def test_converted_file_gives_the_same_findings_and_exit_codes(config: Path, tmp
 def test_conversion_notes_and_writing(tmp_path: Path) -> None:
     write(tmp_path / ".hadolint.yaml", "failure-threshold: none\nverbose: true\n")
     text = convert()
-    assert "# verbose: dflint has no verbose mode" in text
+    assert "# verbose: not a configuration setting in dflint; use -V/--verbose" in text
     assert "hadolint's 'none' fails on every finding" in text
     assert 'failure-threshold = "style"' in text
     convert("--write")
