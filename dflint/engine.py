@@ -127,7 +127,7 @@ class Linter:
     def lint_bytes(self, data: bytes, shown: str, config_path: Path | None = None) -> LintOutcome:
         from dflint.parser import parse_bytes
 
-        dockerfile = parse_bytes(data, shown)
+        dockerfile = parse_bytes(data, shown, templates=True)
         if getattr(dockerfile, "unreadable", False):
             message = dockerfile.errors[0].message if dockerfile.errors else "unreadable input"
             return self._unreadable(shown, config_path or Path(shown), message)
@@ -149,6 +149,7 @@ class Linter:
         findings: list[Finding] = []
         rule_errors: list[str] = []
         analysis = FileAnalysis(dockerfile, shell_memo)  # type: ignore[arg-type]
+        placeholders = _Placeholders.of(dockerfile)
         for rule in self._selected_rules(settings, config_path):
             severity = _severity_for(settings, rule)
             if severity is None:
@@ -174,6 +175,8 @@ class Linter:
             for violation in violations:
                 if suppressions.is_suppressed(rule.code, violation.span.start_line):
                     continue
+                if placeholders and rule.code != "DF903" and placeholders.touches(violation.span):
+                    continue  # template text is not Dockerfile syntax (DF903 says so once)
                 findings.append(make_finding(rule, severity, shown, violation.span, violation.message,
                                              violation.fix))
         if getattr(settings, "shellcheck", False):  # before unused-ignores: SC pragmas count as used
@@ -304,6 +307,26 @@ def _context_files(folder: Path, max_depth: int = 2, limit: int = 2000) -> tuple
             if seen >= limit:
                 break
     return tuple(found)
+
+
+class _Placeholders:
+    """Spans of the template placeholders the parser masked (see :mod:`dflint.templates`)."""
+
+    __slots__ = ("spans",)
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+
+    @classmethod
+    def of(cls, dockerfile: object) -> _Placeholders | None:
+        spans = [w.span for w in getattr(dockerfile, "warnings", ()) if w.code == "template-placeholder"]
+        return cls(spans) if spans else None
+
+    def touches(self, span: Span) -> bool:
+        start, end = (span.start_line, span.start_col), (span.end_line, span.end_col)
+        if start == end:  # a point: touching means lying inside
+            end = (span.end_line, span.end_col + 1)
+        return any(start < (s.end_line, s.end_col) and (s.start_line, s.start_col) < end for s in self.spans)
 
 
 def _build_suppressions(dockerfile: object, settings: object,
