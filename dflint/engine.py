@@ -334,10 +334,21 @@ class _Placeholders:
         return cls(spans) if spans else None
 
     def touches(self, span: Span) -> bool:
-        start, end = (span.start_line, span.start_col), (span.end_line, span.end_col)
-        if start == end:  # a point: touching means lying inside
-            end = (span.end_line, span.end_col + 1)
-        return any(start < (s.end_line, s.end_col) and (s.start_line, s.start_col) < end for s in self.spans)
+        """Is the finding about placeholder text: mostly inside one (more than half of a one-line
+        span, all of a longer one)? A finding on a whole instruction that merely contains a
+        placeholder (``ENV VERSION {{ .version }}`` in legacy form) still stands."""
+        start, end = (span.start_line, span.start_col), (span.end_line, max(span.end_col, span.start_col + 1))
+        for s in self.spans:
+            s_start, s_end = (s.start_line, s.start_col), (s.end_line, s.end_col)
+            if not (start < s_end and s_start < end):
+                continue
+            if start >= s_start and end <= s_end:
+                return True
+            if span.start_line == span.end_line == s.start_line == s.end_line:
+                shared = min(end[1], s.end_col) - max(start[1], s.start_col)
+                if 2 * shared > end[1] - start[1]:
+                    return True
+        return False
 
 
 def _context_texts(folder: Path, files: tuple[str, ...], names: tuple[str, ...],

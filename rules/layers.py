@@ -486,6 +486,22 @@ def chown_targets(cmd: SimpleCommand) -> tuple[str | None, bool, list[ShellWord]
     return operands[0].value, recursive, operands[1:]
 
 
+def _chown_owner(owner: str | None) -> str | None:
+    """The owner in COPY's syntax: chown's old ``user.group`` form becomes ``user:group``
+    (``COPY --chown=postgres.postgres`` looks up a user named "postgres.postgres")."""
+    if owner and ":" not in owner and "." in owner:
+        return owner.replace(".", ":", 1)
+    return owner
+
+
+def _copy_chown_message(copy: Copy | Add, chown: SimpleCommand, owner: str | None) -> str:
+    where = f"`chown` on line {chown.span.start_line} rewrites the files copied here into a second layer"
+    if owner is not None and all(part in ("", "0", "root") for part in owner.split(":")):
+        return f"{where}; {copy.keyword.upper()} already makes them root's: drop the chown"
+    hint = f"--chown={owner}" if owner else "--chown"
+    return f"{where}: use `{copy.keyword.upper()} {hint}`"
+
+
 class CopyThenChown(Rule):
     """## What it does
     Reports a `COPY` (or `ADD`) without `--chown` whose destination a later RUN of the same
@@ -580,9 +596,5 @@ class CopyThenChown(Rule):
                     if _owner_created_later(owner, _created_names(later)):
                         continue  # `COPY --chown=name` would fail: no such user yet
                     reported.add(key)
-                    hint = f"--chown={owner}" if owner else "--chown"
-                    yield Violation(
-                        copied.instruction.keyword_span,
-                        f"`chown` on line {cmd.span.start_line} rewrites the files copied here "
-                        f"into a second layer: use `{copied.instruction.keyword.upper()} {hint}`",
-                    )
+                    yield Violation(copied.instruction.keyword_span,
+                                    _copy_chown_message(copied.instruction, cmd, _chown_owner(owner)))

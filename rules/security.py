@@ -431,7 +431,9 @@ def remote_kind(source: str) -> str | None:
     return None
 
 
-_COMMIT = LazyPattern(r"#[0-9a-f]{40}(?::|$)")
+#: A git source pinned to a full commit: `repo.git#<sha>` or the query form BuildKit also takes,
+#: `repo.git?ref=<sha>` / `?commit=<sha>` (the build checks the commit it fetched).
+_COMMIT = LazyPattern(r"#[0-9a-f]{40}(?::|$)|[?&](?:commit|ref)=[0-9a-f]{40}(?:&|#|$)")
 
 
 class AddRemoteWithoutChecksum(Rule):
@@ -444,9 +446,9 @@ class AddRemoteWithoutChecksum(Rule):
     is built in silently, and two builds of the same Dockerfile can differ. `--checksum` makes
     BuildKit verify the download (`sha256:<hex>`) or the git commit.
 
-    A git source pinned to a full commit in its fragment (`...repo.git#<40 hex digits>`) is
-    already fixed and is not reported. Nor is a download that a later RUN of the stage
-    verifies and names: `sha256sum -c` (also `echo "$SUM  file" | sha256sum -c -`),
+    A git source pinned to a full commit (`...repo.git#<40 hex digits>`, or in the query:
+    `?commit=<40 hex digits>`, `?ref=<40 hex digits>`) is already fixed and is not reported.
+    Nor is a download that a later RUN of the stage verifies and names: `sha256sum -c` (also `echo "$SUM  file" | sha256sum -c -`),
     `sha512sum`/`md5sum`/`shasum -c`, `gpg --verify`, `gpgv`, `cosign verify-blob`,
     `minisign -V`, with the downloaded file's name in that RUN. Sources held in variables
     are judged after expansion with the ARG/ENV values in effect.
