@@ -448,8 +448,9 @@ class AddRemoteWithoutChecksum(Rule):
 
     A git source pinned to a full commit (`...repo.git#<40 hex digits>`, or in the query:
     `?commit=<40 hex digits>`, `?ref=<40 hex digits>`) is already fixed and is not reported.
-    Nor is a download that a later RUN of the stage verifies and names: `sha256sum -c` (also `echo "$SUM  file" | sha256sum -c -`),
-    `sha512sum`/`md5sum`/`shasum -c`, `gpg --verify`, `gpgv`, `cosign verify-blob`,
+    Nor is a download that a later RUN of the stage verifies and names: `sha256sum -c`
+    (also `echo "$SUM  file" | sha256sum -c -`), `sha512sum`/`md5sum`/`shasum -c`,
+    `gpg --verify`, `gpgv`, `cosign verify-blob`,
     `minisign -V`, with the downloaded file's name in that RUN. Sources held in variables
     are judged after expansion with the ARG/ENV values in effect.
 
