@@ -170,7 +170,8 @@ class TemplateFile(Rule):
 
     ## Use instead
     Nothing to change; lint the generated Dockerfile for full coverage, or turn this notice
-    off with `ignore = ["DF903"]`.
+    off with `ignore = ["DF903"]`. Its severity is `style`, below the default failure
+    threshold (`info`), so the notice alone does not make dflint exit with 1.
     ```dockerfile
     FROM golang:1.23-bookworm
     RUN go version
@@ -179,7 +180,7 @@ class TemplateFile(Rule):
 
     code = "DF903"
     name = "template-file"
-    severity = Severity.INFO
+    severity = Severity.STYLE  # below the default failure threshold: the notice alone fails no run
     summary = "The file is a template: placeholders are not linted"
 
     def check(self, ctx: Context) -> Iterable[Violation]:
