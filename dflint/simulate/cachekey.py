@@ -95,7 +95,7 @@ def _walk_stage(
         head.components = {"base": base.text or base.raw, "platform": platform}
         est = sizes.base_image(base.text, base.is_scratch)
         head.size_bytes, head.confidence, head.size_note = est.size_bytes, est.confidence, est.note
-        state = _State("", fs=StageFs(base_packages=sizes.base_packages(base.text)))
+        state = _State("", fs=sizes.stage_fs(base.text))
         if base.digest is None and not base.is_scratch and base.text:
             head.size_note = (head.size_note + "; " if head.size_note else "") + "unpinned tag"
     head.key = digest(head.components)
