@@ -5,7 +5,8 @@ Directories are followed as text through the script: ``cd`` moves a current dire
 starts unknown (the WORKDIR), relative paths are joined to it, ``${x}`` is written ``$x`` and a
 path starting with a variable or ``~`` is taken as it is written. A ``cd`` inside a subshell
 changes the directory only there. ``rm`` and ``rmdir`` operands are resolved the same way, and
-may be globs (``rm -rf /tmp/icu*``).
+may be globs (``rm -rf /tmp/icu*``). ``docker-php-source delete``, the helper of the official
+php images (and of images built on them to compile extensions), removes ``/usr/src/php``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dflint.shell import ShellScript, SimpleCommand
 
 _BRACED = re.compile(r"\$\{(\w+)\}")
 _REMOVERS = frozenset({"rm", "rmdir"})
+#: Where ``docker-php-source extract`` unpacks the PHP sources that ``delete`` removes again.
+_PHP_SOURCE = "/usr/src/php"
 
 
 def _normal(text: str) -> str:
@@ -85,6 +88,8 @@ def scratch_area_cds(script: ShellScript, workdir: str = "") -> set[SimpleComman
             target = _cd_target(cmd, cwd, oldpwd)
             cwd_by_scope[cmd.scope] = (target, cwd)
             moves.append((cmd, cwd, target))
+        elif cmd.basename == "docker-php-source" and cmd.has_arg("delete"):
+            removals.append((cmd.start, _PHP_SOURCE))
         elif cmd.basename in _REMOVERS:
             for word in cmd.args:
                 text = word.unquoted

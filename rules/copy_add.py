@@ -410,18 +410,33 @@ def _builds_a_filesystem(stage: StageInfo) -> bool:
     return any(isinstance(i, Run | Copy | Add) for info in chain for i in info.instructions)
 
 
-def _empty_so_far(stage: StageInfo, before: Instruction) -> bool:
-    """A ``FROM scratch`` stage to which nothing has added files before ``before``."""
+def _empty_so_far(stage: StageInfo, before: Copy) -> bool:
+    """A ``FROM scratch`` stage that holds nothing before ``before`` but, maybe, earlier whole
+    copies of the same source (``COPY --from=x / /`` twice replaces nothing either)."""
     chain = lineage(stage)
     if not chain[-1].base.is_scratch:
         return False
+    source = before.flag("from")
     for info in chain:
         for instruction in info.instructions:
             if instruction is before:
                 break
+            if isinstance(instruction, Copy) and source is not None and _same_whole_copy(instruction, before):
+                continue
             if isinstance(instruction, Run | Copy | Add):
                 return False
     return True
+
+
+def _same_whole_copy(earlier: Copy, copy: Copy) -> bool:
+    """Both copy `/` to `/` from the same ``--from``."""
+    flags = (earlier.flag("from"), copy.flag("from"))
+    if flags[0] is None or flags[1] is None or flags[0].value != flags[1].value:
+        return False
+    return all(
+        c.destination is not None and c.destination.text == "/" and [s.text for s in c.sources] == ["/"]
+        for c in (earlier, copy)
+    )
 
 
 class CopyWholeFilesystem(Rule):

@@ -12,6 +12,7 @@ import posixpath
 from collections.abc import Iterator
 
 from dflint.finding import FixSafety, Severity, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.records import FrozenRecord, replace
 from dflint.shell import Pipeline, ShellScript, ShellWord, SimpleCommand
@@ -263,15 +264,26 @@ def wget_is_quiet(cmd: SimpleCommand) -> bool:
 
 #: Files of a few hundred bytes: detached signatures, keys, certificates and checksum lists.
 _SMALL_FILE_SUFFIXES = (".asc", ".sig", ".sign", ".gpg", ".pub", ".key", ".pem", ".crt", ".md5",
-                        ".sha1", ".sha256", ".sha512", ".sha256sum", ".sha512sum", "sums", "sums.txt")
+                        ".sha1", ".sha256", ".sha512", ".sha256sum", ".sha512sum", "sums", "sums.txt",
+                        ".patch", ".diff")
+
+
+#: A single file of a source repository (``raw.githubusercontent.com/...``, ``.../raw/...``):
+#: a script or a configuration file, a few kilobytes.
+_RAW_SOURCE_FILE = LazyPattern(r"^[a-z]+://(raw\.githubusercontent\.com|gist\.githubusercontent\.com|[^/]+/.*/raw/)")
 
 
 def _fetches_only_small_files(cmd: SimpleCommand) -> bool:
-    """Whether every URL the command fetches names a signature, key or checksum file."""
+    """Whether every URL the command fetches names a signature, key, checksum or patch file, or
+    a single file of a source repository."""
     urls = [w.unquoted for w in cmd.args if "://" in w.unquoted and not w.unquoted.startswith("-")]
     if not urls:
         return False
-    return all(url.split("?", 1)[0].split("#", 1)[0].lower().endswith(_SMALL_FILE_SUFFIXES) for url in urls)
+    return all(
+        url.split("?", 1)[0].split("#", 1)[0].lower().endswith(_SMALL_FILE_SUFFIXES)
+        or _RAW_SOURCE_FILE.match(url.lower()) is not None
+        for url in urls
+    )
 
 
 class WgetWithoutProgress(Rule):
@@ -285,8 +297,10 @@ class WgetWithoutProgress(Rule):
 
     Short options are read as wget reads them, so `-qO-` counts as quiet and the value of
     `-O` is never taken for an option. A wget that only fetches small files — signatures,
-    keys and checksums (`.asc`, `.sig`, `.gpg`, `.pub`, `.sha256`, `SHA256SUMS`...) — prints
-    a line or two and is not reported.
+    keys, checksums and patches (`.asc`, `.sig`, `.gpg`, `.pub`, `.sha256`, `SHA256SUMS`,
+    `.patch`...), or single files of a source repository (`raw.githubusercontent.com/...`,
+    `github.com/.../raw/...`: scripts and configuration) — prints a line or two and is not
+    reported.
 
     ## Example
     ```dockerfile
@@ -499,16 +513,24 @@ class RelinkBinSh(Rule):
 
 
 #: Commands that cannot fail: a pipe fed only by them needs no pipefail.
-_INFALLIBLE = frozenset({"echo", "printf", "yes", "true"})
+_INFALLIBLE = frozenset({"echo", "printf", "yes", "true", ":"})
 
 
 def _only_infallible_feeders(pipeline: Pipeline) -> bool:
-    """Whether every stage before the last is a plain ``echo``/``printf``/``yes``/``true``."""
+    """Whether every stage before the last runs only ``echo``/``printf``/``yes``/``true``: alone,
+    or grouped (``{ echo a; echo b; } | tee f``, a ``case`` whose branches echo)."""
+    depth = min((_substitution_depth(cmd) for cmd in pipeline.commands), default=0)
     for stage in pipeline.stages[:-1]:
-        cmd = stage.command
-        if cmd is None or cmd.name not in _INFALLIBLE or cmd.wrappers:
+        # A command substituted into an echo's arguments (`echo "$(cat f)"`) fails unseen with or
+        # without pipefail: only the stage's own commands count.
+        own = [cmd for cmd in stage.commands if _substitution_depth(cmd) == depth]
+        if not own or any(cmd.name not in _INFALLIBLE or cmd.wrappers for cmd in own):
             return False
     return True
+
+
+def _substitution_depth(cmd: SimpleCommand) -> int:
+    return cmd.enclosing.count("command_substitution")
 
 
 def _status_is_tested(pipeline: Pipeline) -> bool:
@@ -533,8 +555,9 @@ class PipeWithoutPipefail(Rule):
     hadolint forgets the SHELL at every FROM, even `FROM base` of a stage that set it, and
     ignores `set -o pipefail` in the script: both are reported there and not here.
 
-    A pipe fed only by `echo`, `printf`, `yes` or `true` is not reported: they cannot fail, so
-    `pipefail` would change nothing (`echo "$SHA256 *app.tgz" | sha256sum -c -`). Nor is a
+    A pipe fed only by `echo`, `printf`, `yes` or `true` is not reported, alone or grouped
+    (`{ echo a; echo b; } | tee f`): they cannot fail, so `pipefail` would change nothing
+    (`echo "$SHA256 *app.tgz" | sha256sum -c -`). Nor is a
     pipeline whose status the script tests on purpose, as the condition of an `if`, `while`
     or `until` or negated with `!` (`if ! file "$f" | grep -q text; then ...`).
 
