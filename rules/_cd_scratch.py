@@ -12,6 +12,7 @@ php images (and of images built on them to compile extensions), removes ``/usr/s
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import posixpath
 import re
 
@@ -66,9 +67,10 @@ def _removed(path: str, removals: list[str]) -> bool:
 
 
 def scratch_area_cds(script: ShellScript, workdir: str = "") -> set[SimpleCommand]:
-    """The ``cd`` commands that enter a directory the script removes afterwards, or go up out of
-    one (``cd ..``, ``cd /``, ``cd``, ``cd -``) before it is removed. ``workdir`` is where the
-    script starts ("" when unknown)."""
+    """The ``cd`` commands that enter a directory the script removes afterwards, or leave one
+    on the way to its removal: going up (``cd ..``, ``cd /``, ``cd``, ``cd -``), or anywhere
+    when only removals follow until it is gone (``cd $HOME && rm -rf $BUILD``). ``workdir``
+    is where the script starts ("" when unknown)."""
     cwd_by_scope: dict[tuple[int, ...], tuple[str, str]] = {(): (_normal(workdir), "")}
 
     def where(scope: tuple[int, ...]) -> tuple[str, str]:
@@ -79,7 +81,7 @@ def scratch_area_cds(script: ShellScript, workdir: str = "") -> set[SimpleComman
         return "", ""
 
     moves: list[tuple[SimpleCommand, str, str]] = []  # (cd, left, entered)
-    removals: list[tuple[int, str]] = []  # (offset, resolved operand)
+    events: list[tuple[int, list[str] | None]] = []  # (offset, removed paths; None: not a removal)
     for cmd in sorted(script.commands, key=lambda c: c.start):
         if cmd.in_substitution:
             continue
@@ -88,22 +90,34 @@ def scratch_area_cds(script: ShellScript, workdir: str = "") -> set[SimpleComman
             target = _cd_target(cmd, cwd, oldpwd)
             cwd_by_scope[cmd.scope] = (target, cwd)
             moves.append((cmd, cwd, target))
+            events.append((cmd.start, None))
         elif cmd.basename == "docker-php-source" and cmd.has_arg("delete"):
-            removals.append((cmd.start, _PHP_SOURCE))
+            events.append((cmd.start, [_PHP_SOURCE]))
         elif cmd.basename in _REMOVERS:
-            for word in cmd.args:
-                text = word.unquoted
-                if text.startswith("-") or not text:
-                    continue
-                resolved = _join(cwd, text)
-                if resolved and resolved not in ("/", "~") and not resolved.startswith(".."):
-                    removals.append((cmd.start, resolved))
+            events.append((cmd.start, _removed_operands(cmd, cwd)))
+        else:
+            events.append((cmd.start, None))
     found: set[SimpleCommand] = set()
     for cd, left, entered in moves:
-        later = [path for at, path in removals if at > cd.start]
+        after = [paths for at, paths in events if at > cd.start]
+        later = [path for paths in after if paths for path in paths]
         if not later:
             continue
         going_up = not entered or entered in ("/", "~") or left.startswith(entered + "/") or cd.has_arg("-")
-        if _removed(entered, later) or (going_up and _removed(left, later)):
+        removals_next = itertools.takewhile(lambda paths: paths is not None, after)
+        next_removals = [path for paths in removals_next for path in paths or ()]
+        if _removed(entered, later) or (going_up and _removed(left, later)) or _removed(left, next_removals):
             found.add(cd)
     return found
+
+
+def _removed_operands(cmd: SimpleCommand, cwd: str) -> list[str]:
+    paths = []
+    for word in cmd.args:
+        text = word.unquoted
+        if text.startswith("-") or not text:
+            continue
+        resolved = _join(cwd, text)
+        if resolved and resolved not in ("/", "~") and not resolved.startswith(".."):
+            paths.append(resolved)
+    return paths

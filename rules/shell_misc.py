@@ -265,7 +265,7 @@ def wget_is_quiet(cmd: SimpleCommand) -> bool:
 #: Files of a few hundred bytes: detached signatures, keys, certificates and checksum lists.
 _SMALL_FILE_SUFFIXES = (".asc", ".sig", ".sign", ".gpg", ".pub", ".key", ".pem", ".crt", ".md5",
                         ".sha1", ".sha256", ".sha512", ".sha256sum", ".sha512sum", "sums", "sums.txt",
-                        ".patch", ".diff")
+                        ".patch", ".diff", ".sh")
 
 
 #: A single file of a source repository (``raw.githubusercontent.com/...``, ``.../raw/...``):
@@ -297,8 +297,8 @@ class WgetWithoutProgress(Rule):
 
     Short options are read as wget reads them, so `-qO-` counts as quiet and the value of
     `-O` is never taken for an option. A wget that only fetches small files — signatures,
-    keys, checksums and patches (`.asc`, `.sig`, `.gpg`, `.pub`, `.sha256`, `SHA256SUMS`,
-    `.patch`...), or single files of a source repository (`raw.githubusercontent.com/...`,
+    keys, checksums, patches and shell scripts (`.asc`, `.sig`, `.gpg`, `.pub`, `.sha256`,
+    `SHA256SUMS`, `.patch`, `.sh`...), or single files of a source repository (`raw.githubusercontent.com/...`,
     `github.com/.../raw/...`: scripts and configuration) — prints a line or two and is not
     reported.
 
