@@ -298,9 +298,9 @@ class WgetWithoutProgress(Rule):
     Short options are read as wget reads them, so `-qO-` counts as quiet and the value of
     `-O` is never taken for an option. A wget that only fetches small files — signatures,
     keys, checksums, patches and shell scripts (`.asc`, `.sig`, `.gpg`, `.pub`, `.sha256`,
-    `SHA256SUMS`, `.patch`, `.sh`...), or single files of a source repository (`raw.githubusercontent.com/...`,
-    `github.com/.../raw/...`: scripts and configuration) — prints a line or two and is not
-    reported.
+    `SHA256SUMS`, `.patch`, `.sh`...), or single files of a source repository
+    (`raw.githubusercontent.com/...`, `github.com/.../raw/...`: scripts and configuration) —
+    prints a line or two and is not reported.
 
     ## Example
     ```dockerfile
