@@ -151,6 +151,14 @@ class CopyMultipleSourcesDestination(Rule):
     ```dockerfile
     COPY package.json package-lock.json /app/
     ```
+
+    ## Differences from hadolint
+    hadolint takes the value of a flag written without `=` for a source and reports line 2;
+    dflint does not judge that instruction (BuildKit rejects it: `missing a value on flag`):
+    ```dockerfile
+    FROM alpine:3.20 AS builder
+    COPY --from builder /bin/bash /my/bin/bash
+    ```
     """
 
     code = "DL3021"

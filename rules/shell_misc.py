@@ -63,6 +63,14 @@ class PointlessCommand(Rule):
     ## Options
     - `commands`: the command names to report (default: hadolint's list).
 
+    ## Differences from hadolint
+    hadolint reports lines 2 and 3 here; dflint reports neither:
+    ```dockerfile
+    FROM alpine:3.20
+    RUN --mount=type=ssh ssh -T git@github.com || true
+    RUN browsh & pid=$!; sleep 10; kill $pid
+    ```
+
     ## References
     - hadolint DL3001
     """
@@ -312,6 +320,14 @@ class WgetWithoutProgress(Rule):
     ```dockerfile
     FROM debian:12
     RUN wget --progress=dot:giga https://example.com/big.tar.gz
+    ```
+
+    ## Differences from hadolint
+    hadolint reports lines 2 and 3 here (a signature and a script); dflint reports neither:
+    ```dockerfile
+    FROM debian:12
+    RUN wget -O /usr/local/bin/gosu.asc "https://github.com/tianon/gosu/releases/download/1.17/gosu-amd64.asc"
+    RUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/docker/docker/v27.0.0/hack/dind"
     ```
 
     ## References
