@@ -7,7 +7,9 @@ of an earlier RUN, files a later ``chown`` rewrites).
 
 from __future__ import annotations
 
+import itertools
 import posixpath
+import re
 from collections.abc import Iterator
 
 from dflint.finding import Severity, Violation
@@ -15,7 +17,7 @@ from dflint.plugin import Context, Rule
 from dflint.records import FrozenRecord
 from dflint.shell import ShellScript, ShellWord, SimpleCommand
 from dflint.shell.packages import parse_apt, parse_options
-from dflint.tree import Add, Copy, Instruction, Run, Workdir
+from dflint.tree import Add, Copy, Instruction, Run, Word, Workdir
 
 from ._pkgmgr import RunScript, command_span, normalise_path, package_commands, removes, run_scripts
 from ._stage_refs import lineage, output_stages
@@ -57,6 +59,15 @@ def _tar_extracts(cmd: SimpleCommand) -> bool:
     return extract
 
 
+#: Words that end a command in cmd and PowerShell as in sh.
+_CMD_SEPARATORS = frozenset({"&&", "||", "&", "|", ";"})
+
+
+def path_basename(path: str) -> str:
+    """The last component of a Linux or Windows path (``C:\\Program Files\\app.tar``)."""
+    return re.split(r"[/\\]", path.rstrip("/\\"))[-1]
+
+
 def _file_operands(cmd: SimpleCommand) -> Iterator[str]:
     for word in cmd.args:
         value = word.value
@@ -66,7 +77,7 @@ def _file_operands(cmd: SimpleCommand) -> Iterator[str]:
             value = value[len("--file="):]
         elif value.startswith("-") and value[1:2] != "-" and "f" in value[1:-1]:
             value = value[value.index("f", 1) + 1:]  # -xzf/tmp/a.tar.gz
-        yield posixpath.basename(value)
+        yield path_basename(value)
 
 
 def extracted_archives(script: ShellScript) -> Iterator[tuple[SimpleCommand, str]]:
@@ -78,7 +89,33 @@ def extracted_archives(script: ShellScript) -> Iterator[tuple[SimpleCommand, str
         elif cmd.basename in _DECOMPRESSORS or (cmd.basename == "xz" and cmd.has_arg("-d", "--decompress")):
             for word in cmd.args:
                 if word.value is not None and not word.value.startswith("-"):
-                    yield cmd, posixpath.basename(word.value)
+                    yield cmd, path_basename(word.value)
+
+
+def _archive_names(word: Word, escape: str) -> set[str]:
+    """The names a copied archive may go by: its basename after the escape processing BuildKit
+    does, and as written, with backslashes as Windows separators (``build\\app.tar.gz``)."""
+    names = set()
+    value = literal(word.text, escape)
+    if value is not None:
+        names.add(path_basename(value))
+    if "$" not in word.text:
+        names.add(path_basename(word.text.strip("\"'")))
+    return {n for n in names if is_tar_archive(n)}
+
+
+def _copied_archives(copy: Copy, escape: str) -> Iterator[tuple[str, int]]:
+    """(name in the image, source index) of each local tar archive a COPY brings in: a source's
+    own name, or the destination's when one archive is copied to a path named like an archive
+    (``COPY build/app.tar.gz /opt/pkg.tar.gz``)."""
+    dest = copy.destination
+    dest_names = _archive_names(dest, escape) if dest is not None and len(copy.sources) == 1 else set()
+    for index, source in enumerate(copy.sources):
+        names = _archive_names(source, escape)
+        if names and dest_names:
+            names = dest_names
+        for name in names:
+            yield name, index
 
 
 class CopyArchiveThenExtract(Rule):
@@ -95,6 +132,23 @@ class CopyArchiveThenExtract(Rule):
     file that is not a tar would be copied verbatim by ADD. An extraction using options ADD
     has no equivalent for (`--strip-components`, `--exclude`, `-O`, member lists) is a
     deliberate choice and is not reported either.
+
+    An archive is recognised by its name in the image: the source's name, or the destination's
+    when one archive is copied to a name of its own (`COPY dist/app.tar /opt/app.tar`), Linux
+    or Windows style (`build\\app.tar.gz`, `C:\\app\\app.tar.gz`). In a Windows RUN (cmd or
+    PowerShell), `tar -x...` is found among the words of the command line.
+
+    ## Differences from hadolint
+    hadolint reads quotes in a COPY written in shell form, so it takes `"C:\\Program
+    Files\\foo.tar.gz"` for one destination. BuildKit splits shell-form COPY arguments at
+    blanks, quotes or not (a path with a space needs the JSON form), so that COPY has two
+    sources and the destination `Files\\foo.tar.gz"`. hadolint reports line 2 here; dflint
+    does not, but reports the same COPY in JSON form:
+    ```dockerfile
+    FROM debian:12
+    COPY build\\foo\\bar.tar.gz "C:\\Program Files\\foo.tar.gz"
+    RUN tar -xf foo.tar.gz
+    ```
 
     ## Example
     ```dockerfile
@@ -125,15 +179,10 @@ class CopyArchiveThenExtract(Rule):
             reported: set[tuple[int, int]] = set()
             for ins in stage.instructions:
                 if isinstance(ins, Copy) and ins.from_stage is None and ins.flag("from") is None:
-                    for index, source in enumerate(ins.sources):
-                        value = literal(source.text, escape)
-                        if value is not None and is_tar_archive(value):
-                            archives[posixpath.basename(value.rstrip("/"))] = (ins, index)
+                    for name, index in _copied_archives(ins, escape):
+                        archives[name] = (ins, index)
                 elif isinstance(ins, Run) and archives:
-                    script = ctx.shell(ins)
-                    if script is None:
-                        continue
-                    for cmd, name in extracted_archives(script):
+                    for program, line, name in _extractions(ctx, ins):
                         found = archives.get(name)
                         if found is None or (id(found[0]), found[1]) in reported:
                             continue
@@ -142,8 +191,36 @@ class CopyArchiveThenExtract(Rule):
                         yield Violation(
                             copy.sources[index].span,
                             f"Use ADD to extract `{name}`: it is copied here and extracted by "
-                            f"`{cmd.basename}` on line {cmd.span.start_line}",
+                            f"`{program}` on line {line}",
                         )
+
+
+def _tar_words_extract(args: list[str]) -> bool:
+    """``-x``, ``-xzf``, ``--extract``/``--get``, or the old style ``tar xzf``."""
+    if args and not args[0].startswith("-") and "x" in args[0]:
+        return True
+    return any(a in ("--extract", "--get") or (a[:1] == "-" and a[1:2] != "-" and "x" in a) for a in args)
+
+
+def _extractions(ctx: Context, run: Run) -> Iterator[tuple[str, int, str]]:
+    """(program, line, archive name) for each extraction in a RUN. A RUN in cmd or PowerShell
+    (Windows images) is not shell-parsed: its words are read, and ``tar -x...`` found in them."""
+    script = ctx.shell(run)
+    if script is not None:
+        for cmd, name in extracted_archives(script):
+            yield cmd.basename or "tar", cmd.span.start_line, name
+        return
+    if run.form != "shell" or not run.script:
+        return
+    words = [w.strip("\"'") for w in run.script.split()]
+    for at, word in enumerate(words):
+        if path_basename(word).lower() not in ("tar", "tar.exe"):
+            continue
+        args = list(itertools.takewhile(lambda w: w not in _CMD_SEPARATORS, words[at + 1:]))
+        if _tar_words_extract(args):
+            for arg in args:
+                if not arg.startswith("-") and is_tar_archive(arg):
+                    yield "tar", run.span.start_line, path_basename(arg)
 
 
 # -- DL3059 ----------------------------------------------------------------------------------
