@@ -129,7 +129,8 @@ def test_default_settings_are_what_the_configuration_resolves() -> None:
     reg = registry()
     resolved = ConfigResolver(reg, isolated=True).settings_for(str(ROOT))
     assert DEFAULT_SETTINGS.failure_threshold == resolved.failure_threshold == DEFAULT_FAILURE_THRESHOLD
-    for name in ("output_format", "shellcheck", "disable_ignore_pragma", "warnings"):
+    for name in ("output_format", "shellcheck", "disable_ignore_pragma", "warnings", "no_fail", "color",
+                 "config_path"):
         assert getattr(DEFAULT_SETTINGS, name) == getattr(resolved, name), name
     assert dict(DEFAULT_SETTINGS.rule_options) == dict(resolved.rule_options) == {}
     for code, entry in reg.entries.items():
@@ -182,6 +183,14 @@ def test_any_configuration_file_is_noticed(clean_env: Path, where: str, name: st
     (base / name).parent.mkdir(parents=True, exist_ok=True)
     (base / name).write_text(text, encoding="utf-8")
     assert may_be_configured([str(clean_env / "Dockerfile")])
+
+
+def test_every_file_the_configuration_reads_is_looked_for() -> None:
+    from dflint import config, configfiles
+
+    assert set(config.HADOLINT_FILES) | {configfiles.DEDICATED_FILE, configfiles.PYPROJECT_FILE} <= set(
+        configfiles.LOCAL_FILES)
+    assert {str(p) for p in config.hadolint_home_candidates()} <= set(configfiles._user_files())
 
 
 def test_configuring_variables_are_noticed(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
