@@ -7,6 +7,8 @@ packages, and options written before the subcommand (``apt-get -y install``) cou
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
 from collections.abc import Iterator
 
 from dflint.finding import FixSafety, Severity, Violation
@@ -18,6 +20,7 @@ from dflint.shell.packages import parse_apt
 from ._pkgmgr import (
     RunScript,
     command_span,
+    commands_named,
     insert_after,
     mount_covers,
     package_commands,
@@ -28,6 +31,13 @@ from ._pkgmgr import (
 from ._pkgvars import expand_packages
 
 APT_LISTS = "/var/lib/apt/lists"
+#: What apt names its list files (host_path_dists_suite[_component_arch]_Kind[.compression]): a
+#: glob in the lists folder that matches all of them deletes the lists (`rm lists/*_*`).
+_LIST_FILE_NAMES = (
+    "deb.debian.org_debian_dists_bookworm_InRelease",
+    "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4",
+    "archive.ubuntu.com_ubuntu_dists_jammy-updates_universe_binary-amd64_Packages",
+)
 _FALSE = frozenset({"false", "0", "no", "off"})
 _INNER_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
 
@@ -162,6 +172,23 @@ class AptGetPinVersions(Rule):
             )
 
 
+def _removes_list_files(item: RunScript, after: SimpleCommand) -> bool:
+    """Whether an ``rm`` after ``after`` deletes every list file by a glob inside the lists
+    folder (``rm /var/lib/apt/lists/*_*``, the gcr.io cloud builders' idiom) rather than the
+    folder's whole content."""
+    for rm in commands_named(item.script, "rm"):
+        if rm.start <= after.start:
+            continue
+        for word in rm.args:
+            path = word.value
+            if path is None or posixpath.dirname(posixpath.normpath(path)) != APT_LISTS:
+                continue
+            name = posixpath.basename(path)
+            if all(fnmatch.fnmatchcase(n, name) for n in _LIST_FILE_NAMES):
+                return True
+    return False
+
+
 class AptListsNotDeleted(Rule):
     """## What it does
     Checks that a RUN that downloads the apt package lists (`apt-get update`, `apt update`,
@@ -175,8 +202,9 @@ class AptListsNotDeleted(Rule):
     is always checked, since it runs in some child image.
 
     A cleanup counts when it really deletes `/var/lib/apt/lists` after the last update: `rm`
-    of it or of a parent directory (also in a `sh -c '...'` script), `find ... -delete` on it,
-    or newer apt's own `apt-get dist-clean`. A cache or tmpfs mount on `/var/lib/apt/lists` or
+    of it or of a parent directory (also in a `sh -c '...'` script), `rm` of all its list
+    files by a glob (`/var/lib/apt/lists/*_*`), `find ... -delete` on it, or newer apt's own
+    `apt-get dist-clean`. A cache or tmpfs mount on `/var/lib/apt/lists` or
     `/var/lib/apt` keeps the lists out of the layer.
 
     ## Why is this bad?
@@ -226,6 +254,15 @@ class AptListsNotDeleted(Rule):
     ```
     hadolint reports lines 2, 3 and 4; dflint reports nothing.
 
+    hadolint wants `rm -rf`; a glob that matches every list file (apt names them
+    `host_path_dists_suite_..._Kind`) deletes the lists as well, one that leaves some does not:
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update && apt-get install -y curl && rm /var/lib/apt/lists/*_*
+    RUN apt-get update && apt-get install -y curl && rm /var/lib/apt/lists/*.lz4
+    ```
+    hadolint reports lines 2 and 3; dflint reports line 3 only (the `InRelease` files stay).
+
     hadolint does not see `sudo apt-get update` as an update; dflint does:
     ```dockerfile
     FROM debian:12
@@ -266,6 +303,8 @@ class AptListsNotDeleted(Rule):
             if removes(item.script, updates[-1].command, APT_LISTS):
                 continue
             if _inner_shell_removes(item, updates[-1].command, APT_LISTS):
+                continue
+            if _removes_list_files(item, updates[-1].command):
                 continue
             last_start = updates[-1].command.start
             # apt >= 2.7.8: `apt-get dist-clean` deletes the lists too.

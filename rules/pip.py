@@ -13,9 +13,11 @@ from dflint.shell.packages import PackageRef, PipCommand, parse_options, parse_p
 from ._pkgmgr import (
     RunScript,
     command_span,
+    commands_named,
     insert_after,
     mount_covers,
     package_commands,
+    removes,
     run_scripts,
     ships,
 )
@@ -26,6 +28,10 @@ _VCS = ("git+", "hg+", "svn+", "bzr+")
 #: *any* of them, "false" and "0" included (see ``_handle_no_cache_dir`` in pip's cmdoptions).
 _STRTOBOOL = frozenset({"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"})
 NO_CACHE_VAR = "PIP_NO_CACHE_DIR"
+#: How a RUN names the home directory in a path it deletes (``~/.cache/pip``).
+_HOME_PREFIXES = ("~/", "$HOME/", "${HOME}/")
+#: pip's cache below a home directory: deleting either leaves no cache in the layer.
+_HOME_CACHES = (".cache", ".cache/pip")
 #: pipx install's options that take a value.
 _PIPX_VALUES = frozenset(
     {"--suffix", "--python", "--preinstall", "--pip-args", "-i", "--index-url", "--spec"}
@@ -172,8 +178,10 @@ class PipNoCacheDir(Rule):
 
     Exempt: `PIP_NO_CACHE_DIR` set by `ENV` or `ARG` in the stage (or a stage it builds on),
     given to the command (`PIP_NO_CACHE_DIR=1 pip install ...`, `env PIP_NO_CACHE_DIR=1 ...`)
-    or exported earlier in the RUN; and a cache or tmpfs mount on the pip cache
-    (`--mount=type=cache,target=/root/.cache/pip`). `pipx` and `pipenv` are other programs.
+    or exported earlier in the RUN; a cache or tmpfs mount on the pip cache
+    (`--mount=type=cache,target=/root/.cache/pip`); and a RUN that empties the cache after
+    the install (`rm -rf ~/.cache/pip`, `/root/.cache`, `$HOME/.cache`, `pip cache purge`).
+    `pipx` and `pipenv` are other programs.
     Only stages whose layers ship are checked: an output stage (the last one, or one no other
     stage uses) and the stages it builds on; a stage only read by `COPY --from` ships nothing.
 
@@ -215,6 +223,18 @@ class PipNoCacheDir(Rule):
     Both lines fill pip's cache; hadolint does not recognise pip called by a path or behind
     `sudo` and misses them.
 
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN pip install flask==3.0.3 && rm -rf ~/.cache/pip
+    RUN pip install gunicorn==23.0.0 && pip cache purge
+    RUN pip install click==8.1.7 && rm -rf /tmp/*
+    ```
+    hadolint reports lines 2, 3 and 4. The first two RUNs empty pip's cache before their
+    layer is saved, which leaves it as clean as `--no-cache-dir`; dflint reports line 4 only.
+
+    A base image can disable the cache in its own `/etc/pip.conf` (Home Assistant's add-on
+    bases do); dflint does not see the base image's files and still reports such installs.
+
     dflint does not read RUNs under a PowerShell or cmd SHELL (or a Windows base image's
     default cmd), nor exec-form RUNs of a program other than a shell
     (`RUN ["pip", "install", "flask==3.0.3"]`); hadolint parses both as bash.
@@ -249,7 +269,7 @@ class PipNoCacheDir(Rule):
             for pip in pip_installs(item):
                 if pip.no_cache_dir or pip.subcommand_word is None:
                     continue
-                if _set_inline(item, pip.command):
+                if _set_inline(item, pip.command) or _cache_deleted_after(item, pip.command):
                     continue
                 yield Violation(
                     command_span(pip.command),
@@ -277,3 +297,30 @@ def _set_inline(item: RunScript, pip: SimpleCommand) -> bool:
             if eq and name == NO_CACHE_VAR and _disabled(value):
                 return True
     return False
+
+
+def _cache_deleted_after(item: RunScript, pip: SimpleCommand) -> bool:
+    """Whether the RUN empties pip's cache after this install: ``pip cache purge``, or an ``rm``
+    of ``~/.cache/pip`` (``$HOME/.cache``, ``/root/.cache/pip``, ``/home/app/.cache``...). The
+    layer then holds no cache, as with ``--no-cache-dir``."""
+    if removes(item.script, pip, "/root/.cache/pip"):
+        return True
+    for later in package_commands(item.script, parse_pip):
+        if later.command.start > pip.start and later.subcommand == "cache" and [
+                o.value for o in later.operands[:1]] == ["purge"]:
+            return True
+    for rm in commands_named(item.script, "rm"):
+        if rm.start > pip.start and any(_names_home_cache(w.unquoted) for w in rm.args):
+            return True
+    return False
+
+
+def _names_home_cache(path: str) -> bool:
+    """``~/.cache/pip``, ``$HOME/.cache``, ``/home/app/.cache/pip/`` (any user's home)."""
+    path = path.rstrip("/")
+    for prefix in _HOME_PREFIXES:
+        if path.startswith(prefix):
+            return path[len(prefix):] in _HOME_CACHES
+    parts = path.split("/")
+    return len(parts) >= 4 and parts[:2] == ["", "home"] and "/".join(parts[3:]) in _HOME_CACHES
+
