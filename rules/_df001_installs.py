@@ -191,6 +191,11 @@ def _positional(args: Sequence[str]) -> list[str]:
 
 
 def _pip(args: list[str]) -> _Kind | None:
+    """``pip install|download|wheel`` (a download or wheel of requirements fetches them ahead,
+    like an install). ``--no-index``/``--offline`` fetch nothing: they install wheels already
+    in the image (``pip wheel -r requirements.txt -w /wheels`` in a builder)."""
+    if "--no-index" in args or "--offline" in args:
+        return None
     requirements: list[str] = []
     for i, arg in enumerate(args):
         match = _PIP_REQUIREMENT.match(arg) if not arg.startswith("--") else None
@@ -278,7 +283,7 @@ def _classify(argv: Sequence[str]) -> _Kind | None:
     sub = _positional(args)[:1]
     verb = sub[0] if sub else ""
     if name == "pip":
-        return _pip(args) if verb == "install" else None
+        return _pip(args) if verb in ("install", "download", "wheel") else None
     if name in ("poetry", "pipenv", "pdm") and verb in ("install", "sync"):
         if name == "poetry" and "--only-root" in args:
             return None
