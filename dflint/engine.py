@@ -128,7 +128,7 @@ class Linter:
     def lint_bytes(self, data: bytes, shown: str, config_path: Path | None = None) -> LintOutcome:
         from dflint.parser import parse_bytes
 
-        dockerfile = parse_bytes(data, shown)
+        dockerfile = parse_bytes(data, shown, templates=True)
         if getattr(dockerfile, "unreadable", False):
             message = dockerfile.errors[0].message if dockerfile.errors else "unreadable input"
             return self._unreadable(shown, config_path or Path(shown), message)
@@ -150,6 +150,7 @@ class Linter:
         findings: list[Finding] = []
         rule_errors: list[str] = []
         analysis = FileAnalysis(dockerfile, shell_memo)  # type: ignore[arg-type]
+        placeholders = _Placeholders.of(dockerfile)
         for rule in self._selected_rules(settings, config_path):
             severity = _severity_for(settings, rule)
             if severity is None:
@@ -176,6 +177,8 @@ class Linter:
             for violation in violations:
                 if suppressions.is_suppressed(rule.code, violation.span.start_line):
                     continue
+                if placeholders and rule.code != "DF903" and placeholders.touches(violation.span):
+                    continue  # template text is not Dockerfile syntax (DF903 says so once)
                 findings.append(make_finding(rule, severity, shown, violation.span, violation.message,
                                              violation.fix))
         if getattr(settings, "shellcheck", False):  # before unused-ignores: SC pragmas count as used
@@ -317,6 +320,37 @@ def _context_files(folder: Path, max_depth: int = 2, limit: int = 2000) -> tuple
     return tuple(found)
 
 
+class _Placeholders:
+    """Spans of the template placeholders the parser masked (see :mod:`dflint.templates`)."""
+
+    __slots__ = ("spans",)
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+
+    @classmethod
+    def of(cls, dockerfile: object) -> _Placeholders | None:
+        spans = [w.span for w in getattr(dockerfile, "warnings", ()) if w.code == "template-placeholder"]
+        return cls(spans) if spans else None
+
+    def touches(self, span: Span) -> bool:
+        """Is the finding about placeholder text: mostly inside one (more than half of a one-line
+        span, all of a longer one)? A finding on a whole instruction that merely contains a
+        placeholder (``ENV VERSION {{ .version }}`` in legacy form) still stands."""
+        start, end = (span.start_line, span.start_col), (span.end_line, max(span.end_col, span.start_col + 1))
+        for s in self.spans:
+            s_start, s_end = (s.start_line, s.start_col), (s.end_line, s.end_col)
+            if not (start < s_end and s_start < end):
+                continue
+            if start >= s_start and end <= s_end:
+                return True
+            if span.start_line == span.end_line == s.start_line == s.end_line:
+                shared = min(end[1], s.end_col) - max(start[1], s.start_col)
+                if 2 * shared > end[1] - start[1]:
+                    return True
+        return False
+
+
 def _context_texts(folder: Path, files: tuple[str, ...], names: tuple[str, ...],
                    max_files: int = 64, max_bytes: int = 65536) -> tuple[tuple[str, str], ...]:
     """(path, text) of the listed ``files`` whose base name matches one of ``names``: small
@@ -360,6 +394,7 @@ def _build_suppressions(dockerfile: object, settings: object,
         alias_table,
         disable_pragmas=bool(getattr(settings, "disable_ignore_pragma", False)),
         last_line=len(getattr(dockerfile, "lines", [])) or None,
+        stage_starts=[i.span.start_line for i in getattr(dockerfile, "instructions", []) if i.cmd == "from"],
     )
 
 
