@@ -140,7 +140,10 @@ _MANIFEST_ECOSYSTEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "constraints*.txt", "requirements")),
     ("node", ("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
               "pnpm-workspace.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", "bun.lockb", "bun.lock",
-              ".pnpmfile.cjs", "lerna.json", ".nvmrc", ".yarn")),
+              ".pnpmfile.cjs", "lerna.json", ".nvmrc", ".yarn",
+              # read by the install itself: patch-package / pnpm's patchedDependencies apply
+              # patches/, @prisma/client's postinstall generates from the Prisma schema
+              "patches", "prisma", "schema.prisma")),
     ("ruby", ("gemfile", "gemfile.lock", ".ruby-version", "*.gemspec")),
     ("go", ("go.mod", "go.sum", "go.work", "go.work.sum")),
     ("rust", ("cargo.toml", "cargo.lock", "rust-toolchain", "rust-toolchain.toml", ".cargo")),

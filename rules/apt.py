@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Iterator
 
 from dflint.finding import FixSafety, Severity, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.shell import ShellWord, SimpleCommand
 from dflint.shell.packages import AptCommand as AptInvocation
@@ -39,6 +41,9 @@ _LIST_FILE_NAMES = (
     "archive.ubuntu.com_ubuntu_dists_jammy-updates_universe_binary-amd64_Packages",
 )
 _FALSE = frozenset({"false", "0", "no", "off"})
+#: An apt.conf line that turns recommends off (`APT::Install-Recommends "false";`).
+_RECOMMENDS_OFF = LazyPattern(r"""APT::Install-Recommends\s*=?\s*\\?["']?(?:false|0|no|off)\b""",
+                              re.IGNORECASE)
 _INNER_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
 
 
@@ -389,10 +394,40 @@ class AptGetMissingYes(Rule):
                 )
 
 
+def _recommends_configured_off(ctx: Context, item: RunScript, install: SimpleCommand) -> bool:
+    """Whether an earlier RUN of the stage, or of a stage it builds on (or this RUN, before the
+    install), writes an apt.conf snippet turning recommends off: ``echo 'APT::Install-Recommends
+    "false";' > /etc/apt/apt.conf.d/99norecommends``. apt then installs none, flag or not."""
+    if item.onbuild:
+        return False
+    model = ctx.model
+    stage = model.stage_of(item.owner)
+    chain: set[int] = set()
+    while stage is not None and stage.index not in chain:
+        chain.add(stage.index)
+        stage = stage.parent
+    own = model.stage_of(item.owner)
+    for other in run_scripts(ctx):
+        where = model.stage_of(other.owner)
+        if other.onbuild or where is None or where.index not in chain:
+            continue
+        if other.run is item.run:
+            text = item.script.script[:install.start]
+        elif where is own and other.run.start_line > item.run.start_line:
+            continue
+        else:
+            text = other.script.script
+        if "/etc/apt/apt.conf" in text and _RECOMMENDS_OFF.search(text):
+            return True
+    return False
+
+
 class AptGetInstallRecommends(Rule):
     """## What it does
     Checks that `apt-get install` is given `--no-install-recommends` (or
-    `-o APT::Install-Recommends=false`).
+    `-o APT::Install-Recommends=false`), unless an earlier RUN of the stage (or of a stage it
+    builds on), or the same RUN before the install, writes an apt.conf snippet that turns
+    recommends off (`APT::Install-Recommends "false";` into `/etc/apt/apt.conf.d/`).
 
     ## Why is this bad?
     By default apt also installs every *recommended* package, which often doubles the size of
@@ -422,6 +457,14 @@ class AptGetInstallRecommends(Rule):
     ```
     hadolint reports line 2; dflint does not.
 
+    With recommends turned off in apt's configuration, the flag changes nothing:
+    ```dockerfile
+    FROM debian:12
+    RUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99norecommends
+    RUN apt-get update && apt-get install -y curl=7.88.1-10+deb12u8
+    ```
+    hadolint reports line 3; dflint does not.
+
     ## References
     - hadolint DL3015
     """
@@ -439,6 +482,8 @@ class AptGetInstallRecommends(Rule):
                     continue
                 recommends = apt.option_values("--install-recommends")
                 if any(v is not None and v.lower() in _FALSE for v in recommends):
+                    continue
+                if _recommends_configured_off(ctx, item, apt.command):
                     continue
                 yield Violation(
                     command_span(apt.command),

@@ -389,9 +389,11 @@ class CacheBustingCopyOrder(Rule):
 
     Not reported, because the order costs nothing or the advice would break the build:
 
-    * copying only manifests, lock files or build hooks (`build_rust.py` beside
-      `pyproject.toml`), or a file the step itself names (`COPY tool.deb /tmp/` + `apt-get
-      install /tmp/tool.deb`; `COPY ci/rprofile /etc/` + `RUN cat /etc/rprofile >> ...`);
+    * copying only manifests, lock files, build hooks (`build_rust.py` beside
+      `pyproject.toml`) or what a Node install reads besides them (`patches/` for
+      patch-package and pnpm, `prisma/` for `@prisma/client`'s postinstall), or a file the
+      step itself names (`COPY tool.deb /tmp/` + `apt-get install /tmp/tool.deb`; `COPY
+      ci/rprofile /etc/` + `RUN cat /etc/rprofile >> ...`);
     * a second install from manifests already installed (`npm ci --omit=dev` after the build);
     * conditional installs: `if [ -s requirements.txt ]; then pip install ...; fi`, `[ -f
       composer.json ] && composer install`, or an install in only one branch of an `if`/`case`
