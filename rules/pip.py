@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import fnmatch
 from collections.abc import Iterator
 
+from dflint.base_env import normalise_repository
 from dflint.finding import FixSafety, Severity, Violation
 from dflint.plugin import Context, Rule
 from dflint.shell import ShellWord, SimpleCommand
@@ -28,6 +30,14 @@ _VCS = ("git+", "hg+", "svn+", "bzr+")
 #: *any* of them, "false" and "0" included (see ``_handle_no_cache_dir`` in pip's cmdoptions).
 _STRTOBOOL = frozenset({"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"})
 NO_CACHE_VAR = "PIP_NO_CACHE_DIR"
+#: Base images whose own Dockerfile turns pip's cache off (`ENV PIP_NO_CACHE_DIR ...`): the
+#: Sentry images ("Sane defaults for pip", also CentOS's sentry-sso) and the Software
+#: Collections' Python images (sclorg/s2i-python-container: UBI, RHEL, CentOS, Fedora).
+_BASES_WITHOUT_PIP_CACHE = (
+    "sentry", "getsentry/sentry", "*/sentry-sso", "*ubi[0-9]*/python-[0-9]*",
+    "*rhel[0-9]*/python-[0-9]*", "*/sclorg/python-[0-9]*", "quay.io/fedora/python-[0-9]*",
+    "centos/python-[0-9]*-centos[0-9]*",
+)
 #: How a RUN names the home directory in a path it deletes (``~/.cache/pip``).
 _HOME_PREFIXES = ("~/", "$HOME/", "${HOME}/")
 #: pip's cache below a home directory: deleting either leaves no cache in the layer.
@@ -179,8 +189,12 @@ class PipNoCacheDir(Rule):
     Exempt: `PIP_NO_CACHE_DIR` set by `ENV` or `ARG` in the stage (or a stage it builds on),
     given to the command (`PIP_NO_CACHE_DIR=1 pip install ...`, `env PIP_NO_CACHE_DIR=1 ...`)
     or exported earlier in the RUN; a cache or tmpfs mount on the pip cache
-    (`--mount=type=cache,target=/root/.cache/pip`); and a RUN that empties the cache after
-    the install (`rm -rf ~/.cache/pip`, `/root/.cache`, `$HOME/.cache`, `pip cache purge`).
+    (`--mount=type=cache,target=/root/.cache/pip`); a RUN that empties the cache after the
+    install (`rm -rf ~/.cache/pip`, `/root/.cache`, `$HOME/.cache`, `pip cache purge`); and a
+    stage built on an image that turns the cache off itself: the Sentry images (`sentry`,
+    `getsentry/sentry`, `*/sentry-sso`) and the Software Collections' Python images
+    (`registry.access.redhat.com/ubi9/python-312`, `quay.io/sclorg/python-312-c9s`,
+    `centos/python-38-centos7`...), which set `PIP_NO_CACHE_DIR`.
     `pipx` and `pipenv` are other programs.
     Only stages whose layers ship are checked: an output stage (the last one, or one no other
     stage uses) and the stages it builds on; a stage only read by `COPY --from` ships nothing.
@@ -232,8 +246,14 @@ class PipNoCacheDir(Rule):
     hadolint reports lines 2, 3 and 4. The first two RUNs empty pip's cache before their
     layer is saved, which leaves it as clean as `--no-cache-dir`; dflint reports line 4 only.
 
-    A base image can disable the cache in its own `/etc/pip.conf` (Home Assistant's add-on
-    bases do); dflint does not see the base image's files and still reports such installs.
+    ```dockerfile
+    FROM registry.access.redhat.com/ubi9/python-312
+    RUN pip install flask==3.0.3
+    ```
+    hadolint reports line 2; the image sets `PIP_NO_CACHE_DIR=off` (which turns the cache
+    off), so dflint does not. Other bases may turn the cache off too (Home Assistant's add-on
+    bases in `/etc/pip.conf`); dflint knows only the images above, and nothing of a base
+    named by a build argument without a default (`FROM $BUILD_FROM`), and reports those.
 
     dflint does not read RUNs under a PowerShell or cmd SHELL (or a Windows base image's
     default cmd), nor exec-form RUNs of a program other than a shell
@@ -265,6 +285,8 @@ class PipNoCacheDir(Rule):
             if mount_covers(item.run, suffixes=(".cache/pip", ".cache")) or not ships(ctx, item):
                 continue
             if _disabled(ctx.model.scope_at(item.run).env().get(NO_CACHE_VAR)):
+                continue
+            if _base_disables_cache(ctx, item):
                 continue
             for pip in pip_installs(item):
                 if pip.no_cache_dir or pip.subcommand_word is None:
@@ -323,4 +345,18 @@ def _names_home_cache(path: str) -> bool:
             return path[len(prefix):] in _HOME_CACHES
     parts = path.split("/")
     return len(parts) >= 4 and parts[:2] == ["", "home"] and "/".join(parts[3:]) in _HOME_CACHES
+
+
+def _base_disables_cache(ctx: Context, item: RunScript) -> bool:
+    """Whether the stage's root base image is one that sets ``PIP_NO_CACHE_DIR`` itself."""
+    stage = ctx.model.stage_of(item.owner)
+    seen: set[int] = set()
+    while stage is not None and stage.parent is not None and stage.index not in seen:
+        seen.add(stage.index)
+        stage = stage.parent
+    repository = stage.base.repository if stage is not None else None
+    if not repository:
+        return False
+    name = normalise_repository(repository)
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in _BASES_WITHOUT_PIP_CACHE)
 
