@@ -170,12 +170,48 @@ _PYTHON = LazyPattern(r"python[0-9.]*")
 _PIP = LazyPattern(r"pip[0-9.]*")
 
 
+#: Programs that run another command in an environment they set up (``conda run -n app pip
+#: install ...``, ``pyenv exec pipenv install``), with their options that take a value.
+_RUNNERS: dict[str, tuple[str, frozenset[str]]] = {
+    "conda": ("run", frozenset({"-n", "--name", "-p", "--prefix", "--cwd"})),
+    "mamba": ("run", frozenset({"-n", "--name", "-p", "--prefix", "--cwd"})),
+    "micromamba": ("run", frozenset({"-n", "--name", "-p", "--prefix", "--cwd"})),
+    "pyenv": ("exec", frozenset()),
+    "poetry": ("run", frozenset({"-C", "--directory", "-P", "--project"})),
+    "pipenv": ("run", frozenset()),
+    "pdm": ("run", frozenset({"-p", "--project"})),
+    "corepack": ("", frozenset()),
+}
+
+
+def _unwrap_runner(name: str, args: list[str]) -> list[str] | None:
+    """The command a runner runs (``pip install -r r.txt`` for ``conda run -n app pip install
+    -r r.txt``), None when ``name args`` is not such a runner."""
+    runner = _RUNNERS.get(name)
+    if runner is None:
+        return None
+    verb, valued = runner
+    rest = args
+    if verb:
+        if not rest or rest[0] != verb:
+            return None
+        rest = rest[1:]
+    i = 0
+    while i < len(rest) and rest[i].startswith("-"):
+        i += 2 if rest[i] in valued else 1
+    return rest[i:] or None
+
+
 def argv_of(words: Sequence[str]) -> list[str]:
-    """Normalise a command: ``python3 -m pip`` → ``pip``, ``./gradlew`` → ``gradle``..."""
+    """Normalise a command: ``python3 -m pip`` → ``pip``, ``./gradlew`` → ``gradle``, ``conda
+    run -n app pip ...`` → ``pip ...``..."""
     if not words:
         return []
     name = posixpath.basename(words[0])
     args = list(words[1:])
+    inner = _unwrap_runner(name, args)
+    if inner is not None:
+        return argv_of(inner)
     if _PYTHON.fullmatch(name) and args[:1] == ["-m"] and len(args) > 1:
         name, args = args[1], args[2:]
     if _PIP.fullmatch(name):

@@ -386,6 +386,8 @@ class CacheBustingCopyOrder(Rule):
     only when the stage has no earlier dependency step of the same ecosystem. The dependency
     step may be any command: a `RUN` right after a `COPY` of manifests alone (`COPY build.gradle
     settings.gradle ./` + `RUN ./gradlew downloadRepos`) is taken for it, whatever the tool.
+    An install run through `conda run`, `pyenv exec`, `poetry run`, `pipenv run`, `pdm run`
+    or `corepack` counts as the command it runs (`conda run -n app pip install -r ...`).
 
     Not reported, because the order costs nothing or the advice would break the build:
 
