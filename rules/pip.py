@@ -97,8 +97,9 @@ class PipPinVersions(Rule):
     (`flask==3.0.3`, `'requests>=2.31,<3'`), or is a file, a local path, or a VCS URL with a
     ref (`git+https://github.com/psf/black@24.4.2`).
 
-    A command that installs from a requirements file (`-r`) or with a constraints file (`-c`)
-    is skipped: the versions are pinned there. Values of options such as `--index-url`,
+    A command that installs from a requirements file (`-r`) or with a constraints file (`-c`,
+    or `PIP_CONSTRAINT` set by ENV/ARG or on the command) is skipped: the versions are pinned
+    there. Values of options such as `--index-url`,
     `--target` or `-e` are not packages. pip is recognised by its name wherever it is
     (`/venv/bin/pip`, `sudo -H pip3`, `python -m pip`), and `pipx install` is checked too.
 
@@ -150,6 +151,15 @@ class PipPinVersions(Rule):
     line 6 alone (`$PKGS` holds `flask`): line 5's packages are pinned, and line 4's value is
     whatever `--build-arg EXTRA=...` says.
 
+    ```dockerfile
+    FROM python:3.12-slim
+    COPY constraints.txt /constraints.txt
+    ENV PIP_CONSTRAINT=/constraints.txt
+    RUN pip install --no-cache-dir flask
+    ```
+    hadolint reports line 4; `PIP_CONSTRAINT` is pip's `-c` by environment, and the
+    constraints file pins flask, so dflint does not.
+
     dflint does not read RUNs under a PowerShell or cmd SHELL (or a Windows base image's
     default cmd), nor exec-form RUNs of a program other than a shell
     (`RUN ["pip", "install", "flask"]`); hadolint parses both as bash.
@@ -165,8 +175,12 @@ class PipPinVersions(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for item in run_scripts(ctx):
+            if ctx.model.scope_at(item.run).env().get("PIP_CONSTRAINT", "").strip():
+                continue  # every install of the stage is constrained (pip's `-c` by ENV)
             for pip in pip_installs(item) + pipx_installs(item):
                 if pip.requirement_files or pip.constraint_files:
+                    continue
+                if any(a.name == "PIP_CONSTRAINT" and a.value for a in pip.command.assignments):
                     continue
                 for package in pip.packages:
                     if package.kind == "dynamic":
