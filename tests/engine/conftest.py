@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.buildkit import Engine, connect
+from engine.buildkit import SUMMARY, Engine, connect
 
 HERE = Path(__file__).resolve().parent
 
@@ -36,3 +36,11 @@ def engine() -> Engine:
         pytest.skip(f"no engine: {found}")
     found.prune()
     return found
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Figures the engine tests reported (agreement per mode, sizes)."""
+    if SUMMARY:
+        terminalreporter.section("engine")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)
