@@ -92,6 +92,7 @@ def simulate(
     before: list[StageResult] | dict[str, Any] | None = None
     before_df = df
     paths = list(changed)
+    old_ignore: str | None = None
     if since is not None:
         mode = f"since {since}"
         paths += git_changed_files(context_dir, since)
@@ -100,12 +101,16 @@ def simulate(
         old = git_file(root, since, rel)
         if old is not None:
             before_df = parse_bytes(old, dockerfile_path)
+        if ".dockerignore" in paths:
+            ignore_rel = os.path.relpath(os.path.join(os.path.abspath(context_dir), ".dockerignore"), root)
+            old_ignore = (git_file(root, since, ignore_rel) or b"").decode("utf-8", "replace")
+    before_ctx: BuildContext = ctx
     if paths or before_df is not df or before_build_args is not None:
         if paths and since is None:
             mode = "changed " + ", ".join(paths)
         elif before_build_args is not None and since is None:
             mode = "build-arg change"
-        before_ctx = ChangedContext(ctx, paths) if paths else ctx
+        before_ctx = ChangedContext(ctx, paths, old_ignore) if paths else ctx
         _g, before = plan(
             before_df,
             before_ctx,
@@ -116,7 +121,8 @@ def simulate(
         )
     elif baseline is not None:
         mode, before = "baseline", baseline
-    apply_comparison(stages, before)
+    unknown_ignore = isinstance(before_ctx, ChangedContext) and before_ctx.ignore_unknown
+    apply_comparison(stages, before, selection_unknown=unknown_ignore)
     if no_cache:
         mode = "no-cache"
         for stage in stages:
