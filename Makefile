@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.stamp-run
 STAMP_TEST := $(VENV)/.stamp-test
 SAMPLE ?= fixtures/seeds/000_flask/Dockerfile
 
-.PHONY: run test lint bench corpus clean install engine
+.PHONY: run test lint bench corpus precision clean install engine
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,12 +32,16 @@ test: $(STAMP_TEST)
 
 ## make lint: ruff and mypy, both must be clean.
 lint: $(STAMP_TEST)
-	$(BIN)/ruff check dflint rules tests benchmarks
-	$(BIN)/mypy dflint rules
+	$(BIN)/ruff check dflint rules tests benchmarks scripts
+	$(BIN)/mypy dflint rules scripts/precision.py
 
 ## make corpus: the full differential run over every shared corpus file.
 corpus: $(STAMP_TEST)
 	DFLINT_FULL_CORPUS=1 $(BIN)/python -m pytest -m corpus
+
+## make precision: per-rule precision and recall on the judged real-world findings, and what is unjudged.
+precision: $(STAMP_TEST)
+	$(BIN)/python scripts/precision.py --all
 
 ## make bench: timings and comparisons against hadolint (never part of make test).
 bench: $(STAMP_TEST)

@@ -1,132 +1,110 @@
-"""Accuracy of the evaluator's apt layer estimates against real Debian layers.
+"""Accuracy of ``dflint simulate``'s layer sizes against a real engine: the tables of docs/simulate.md.
 
-Builds a Debian bookworm minbase root with ``debootstrap`` once (the equivalent of
-``debian:bookworm-slim``), then for each case copies it, runs ``apt-get install`` in a chroot
-(with the Docker images' apt settings: no .deb cache kept) and measures the layer diff: the bytes
-of every file added or changed (``du``-style apparent sizes of regular files and symlinks, like
-dive counts a layer's tar). The estimate is what ``dflint simulate`` gives the same RUN.
+Runs the cases of tests/engine/size_engine.py (apt packages on ``debian:bookworm-slim`` and
+``debian:bookworm``, pip installs from local wheels, COPY/ADD of the context) on the engine that
+``DOCKER_HOST`` names and prints, per layer, dflint's estimate, the size ``docker history``
+reports and the error. Needs the engine and its local bases (``make engine``); takes a few
+minutes on 2 cores (vfs copies the whole filesystem for every layer).
 
-Needs root, network access to the Debian mirror and ``apt-get install debootstrap``. Slow
-(minutes per case); not part of the test suite. Target: within 15% for apt layers.
-
-    python benchmarks/evaluator_accuracy.py [--cases curl,git] [--work /var/tmp/dflint-acc]
+    DOCKER_HOST=unix://.engine/docker.sock python benchmarks/evaluator_accuracy.py [--only apt,pip,copy]
+        [--markdown]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "engine"))
 
-from dflint.parser import parse_text  # noqa: E402
-from dflint.simulate import DirContext, plan  # noqa: E402
-
-CASES: dict[str, str] = {
-    "curl": "apt-get install -y --no-install-recommends curl",
-    "git": "apt-get install -y --no-install-recommends git",
-    "python3": "apt-get install -y --no-install-recommends python3",
-    "build-essential": "apt-get install -y --no-install-recommends build-essential",
-    "nginx": "apt-get install -y --no-install-recommends nginx",
-    "curl+recommends": "apt-get install -y curl",
-}
-APT_CONF = (
-    'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb '
-    '/var/cache/apt/*.bin || true"; };\nAPT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb '
-    '/var/cache/apt/*.bin || true"; };\nDir::Cache::pkgcache ""; Dir::Cache::srcpkgcache "";\n'
+from size_engine import (  # noqa: E402
+    APT_GROUPS,
+    BASES,
+    COPY_STEPS,
+    PIP_CASES,
+    Row,
+    apt_steps,
+    copy_files,
+    download_wheels,
+    engine_env,
+    measure,
+    measure_pip,
+    missing_bases,
 )
 
+TARGETS = {"apt": 0.10, "pip": 0.15, "copy": 0.0}
 
-def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """path -> (size, mtime_ns) of regular files and symlinks (proc/sys/dev skipped)."""
-    out: dict[str, tuple[int, int]] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel = os.path.relpath(dirpath, root)
-        if rel == ".":
-            dirnames[:] = [d for d in dirnames if d not in ("proc", "sys", "dev", "run", "tmp")]
-        for name in filenames:
-            full = os.path.join(dirpath, name)
-            try:
-                st = os.lstat(full)
-            except OSError:
-                continue
-            out[os.path.join(rel, name)] = (st.st_size, st.st_mtime_ns)
+
+def run_apt(env: dict[str, str]) -> list[tuple[str, Row]]:
+    out: list[tuple[str, Row]] = []
+    for base in BASES:
+        for group, packages in APT_GROUPS.items():
+            rows = measure(env, group, base, apt_steps(packages))
+            out.extend((package, row) for package, row in zip(packages, rows, strict=True))
     return out
 
 
-def layer_bytes(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> int:
-    """Bytes of files added or modified (what the layer tar would hold)."""
-    return sum(size for path, (size, mtime) in after.items() if before.get(path) != (size, mtime))
+def run_pip(env: dict[str, str]) -> list[tuple[str, Row]]:
+    wheels = Path(tempfile.mkdtemp(prefix="dflint-wheels-"))
+    try:
+        download_wheels(wheels)
+        rows = measure_pip(env, wheels)
+    finally:
+        shutil.rmtree(wheels, ignore_errors=True)
+    return list(zip(PIP_CASES, rows, strict=True))
 
 
-def run(cmd: list[str], **kw: object) -> None:
-    subprocess.run(cmd, check=True, **kw)  # type: ignore[call-overload]
+def run_copy(env: dict[str, str]) -> list[tuple[str, Row]]:
+    rows = measure(env, "copy", "debian:bookworm-slim", COPY_STEPS, copy_files)
+    return [(row.instruction, row) for row in rows]
 
 
-def base_root(work: Path) -> Path:
-    base = work / "base"
-    if (base / "usr" / "bin" / "apt-get").exists():
-        return base
-    base.mkdir(parents=True, exist_ok=True)
-    run(["debootstrap", "--variant=minbase", "bookworm", str(base), "http://deb.debian.org/debian"])
-    (base / "etc/apt/apt.conf.d/docker-clean").write_text(APT_CONF)
-    (base / "etc/apt/sources.list").write_text(
-        "deb http://deb.debian.org/debian bookworm main\n"
-        "deb http://deb.debian.org/debian bookworm-updates main\n"
-        "deb http://deb.debian.org/debian-security bookworm-security main\n"
-    )
-    shutil.copy("/etc/resolv.conf", base / "etc/resolv.conf")
-    run(["chroot", str(base), "apt-get", "update", "-qq"])
-    return base
-
-
-def measure(base: Path, work: Path, command: str) -> int:
-    case = work / "case"
-    if case.exists():
-        shutil.rmtree(case)
-    run(["cp", "-a", str(base), str(case)])
-    before = snapshot(case)
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    run(["chroot", str(case), "sh", "-c", command], env=env, stdout=subprocess.DEVNULL)
-    size = layer_bytes(before, snapshot(case))
-    shutil.rmtree(case)
-    return size
-
-
-def estimate(command: str) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        text = f"FROM debian:bookworm-slim\nRUN {command}\n"
-        _graph, stages = plan(parse_text(text), DirContext(tmp))
-        return stages[0].layers[1].size_bytes or 0
+def report(kind: str, rows: list[tuple[str, Row]], markdown: bool) -> None:
+    target = TARGETS[kind]
+    if markdown:
+        print(f"\n| {kind} case | base | estimate | real | error |\n|---|---|---:|---:|---:|")
+    else:
+        print(f"\n{kind}: {'case':28} {'base':22} {'estimate':>12} {'real':>12} {'error':>8}")
+    errors: list[float] = []
+    for name, row in rows:
+        est = "unknown" if row.estimate is None else f"{row.estimate / 1e6:.2f} MB"
+        err = row.error
+        shown = "n/a" if err is None else f"{100 * err:+.1f}%"
+        if err is not None:
+            errors.append(abs(err))
+        if markdown:
+            print(f"| {name} | {row.base} | {est} | {row.real / 1e6:.2f} MB | {shown} |")
+        else:
+            print(f"      {name:28} {row.base:22} {est:>12} {row.real / 1e6:9.2f} MB {shown:>8}", flush=True)
+    within = sum(1 for e in errors if e <= target + 1e-9)
+    if errors:
+        print(
+            f"{kind}: {within}/{len(rows)} within {100 * target:.0f}%, mean |error| "
+            f"{100 * sum(errors) / len(errors):.1f}%, max {100 * max(errors):.1f}%"
+        )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cases", default=",".join(CASES))
-    ap.add_argument("--work", default="/var/tmp/dflint-accuracy")
+    ap.add_argument("--only", default="apt,pip,copy")
+    ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
-    if os.geteuid() != 0 or shutil.which("debootstrap") is None:
-        print("needs root and debootstrap (apt-get install debootstrap)", file=sys.stderr)
+    env = engine_env()
+    if env is None:
+        print("no Docker engine answers on DOCKER_HOST (make engine)", file=sys.stderr)
         return 2
-    work = Path(args.work)
-    base = base_root(work)
-    print(f"{'case':18} {'estimate MB':>12} {'measured MB':>12} {'error':>8}")
-    errors = []
-    for name in args.cases.split(","):
-        command = CASES[name]
-        est = estimate(command)
-        real = measure(base, work, command)
-        err = (est - real) / real if real else 0.0
-        errors.append(abs(err))
-        print(f"{name:18} {est / 1e6:12.1f} {real / 1e6:12.1f} {100 * err:+7.1f}%", flush=True)
-    if errors:
-        print(f"mean absolute error: {100 * sum(errors) / len(errors):.1f}%  (target: within 15%)")
+    missing = missing_bases(env)
+    if missing:
+        print(f"the engine lacks the local bases {missing}", file=sys.stderr)
+        return 2
+    runners = {"apt": run_apt, "pip": run_pip, "copy": run_copy}
+    for kind in args.only.split(","):
+        report(kind, runners[kind](env), args.markdown)
     return 0
 
 

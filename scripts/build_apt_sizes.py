@@ -8,8 +8,19 @@ the script reads /var/lib/apt/lists/*Packages* through ``apt-helper cat-file`` (
 
 Output (kept < 3 MB by limiting it to the closures of a list of popular packages):
 
-    {"suite", "arch", "generated_from", "packages": {name: [installed_kib, [depends], [recommends]]},
-     "sets": {"minbase": [...], "python-slim": [...], "buildpack-deps": [...]}}
+    {"suite", "arch", "generated_from", "generated_on",
+     "packages": {name: [installed_kib, [depends], [recommends]]},
+     "sets": {"minbase": [...], "python-slim": [...], "buildpack-deps": [...]},
+     "file_bytes": {name: bytes}, "excluded_bytes": {policy: {name: bytes}}}
+
+``file_bytes`` and ``excluded_bytes`` (``--contents``, on by default) come from the packages
+themselves: each ``.deb`` is fetched with ``apt-get download`` and its data tarball read (what
+``dpkg-deb -c`` lists). ``file_bytes`` is what a layer stores for the package's files (regular
+file sizes plus symlink target lengths, the sizes Docker's layer diff adds up), which is smaller
+than ``Installed-Size`` (dpkg rounds every file up to a KiB). ``excluded_bytes`` is, per dpkg
+exclude policy of ``images.json`` (``debian-slim``: docs, man pages, locales... that the slim
+images' ``/etc/dpkg/dpkg.cfg.d/docker`` drops), the part of ``file_bytes`` dpkg never unpacks on
+such a base; only non-zero entries are stored.
 
 ``depends`` = Depends + Pre-Depends, one package per group (first alternative that exists, a
 virtual package resolved to its first provider). ``sets`` are the packages of common base images:
@@ -21,11 +32,15 @@ the packages of the buildpack-deps curl/scm/full layers (python, node, golang, r
 from __future__ import annotations
 
 import argparse
+import datetime
+import fnmatch
 import glob
 import json
 import re
 import subprocess
 import sys
+import tarfile
+import tempfile
 from pathlib import Path
 
 POPULAR = """
@@ -106,11 +121,76 @@ def groups(value: str) -> list[list[str]]:
     return out
 
 
+def load_policies(data_dir: Path) -> dict[str, list[tuple[str, str]]]:
+    """dpkg path filters per policy from images.json: [(\"exclude\"|\"include\", glob)] in order."""
+    images = json.loads((data_dir / "images.json").read_text(encoding="utf-8"))
+    return {
+        name: [(rule["kind"], rule["glob"]) for rule in policy["rules"]]
+        for name, policy in images.get("exclude_policies", {}).items()
+    }
+
+
+def dpkg_keeps(path: str, rules: list[tuple[str, str]]) -> bool:
+    """dpkg's --path-exclude/--path-include: the last matching filter wins (fnmatch, * spans /)."""
+    keep = True
+    for kind, pattern in rules:
+        if fnmatch.fnmatchcase(path, pattern):
+            keep = kind == "include"
+    return keep
+
+
+def deb_members(deb: Path) -> list[tuple[str, int]]:
+    """(absolute path, bytes a layer stores) of every non-directory in a .deb's data tarball."""
+    proc = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE)
+    out: list[tuple[str, int]] = []
+    assert proc.stdout is not None
+    sizes: dict[str, int] = {}
+    with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
+        for member in tar:
+            path = "/" + member.name.lstrip("./")
+            if member.isfile():
+                sizes[path] = member.size
+                out.append((path, member.size))
+            elif member.islnk():
+                # A hard link is a second name for a file; the layer diff counts it again.
+                out.append((path, sizes.get("/" + member.linkname.lstrip("./"), 0)))
+            elif member.issym():
+                out.append((path, len(member.linkname)))
+    proc.wait()
+    return out
+
+
+def contents(names: list[str], policies: dict[str, list[tuple[str, str]]]) -> tuple[
+    dict[str, int], dict[str, dict[str, int]]
+]:
+    """file_bytes and excluded_bytes per policy for ``names`` (downloads in batches of 80)."""
+    file_bytes: dict[str, int] = {}
+    excluded: dict[str, dict[str, int]] = {p: {} for p in policies}
+    with tempfile.TemporaryDirectory() as tmp:
+        for start in range(0, len(names), 80):
+            batch = names[start : start + 80]
+            subprocess.run(["apt-get", "download", "-qq", *batch], cwd=tmp, check=False,
+                           stderr=subprocess.DEVNULL)
+            for deb in sorted(Path(tmp).glob("*.deb")):
+                name = deb.name.split("_", 1)[0]
+                members = deb_members(deb)
+                file_bytes[name] = sum(size for _path, size in members)
+                for policy, rules in policies.items():
+                    dropped = sum(size for path, size in members if not dpkg_keeps(path, rules))
+                    if dropped:
+                        excluded[policy][name] = dropped
+                deb.unlink()
+            print(f"contents: {min(start + 80, len(names))}/{len(names)}", file=sys.stderr)
+    return file_bytes, excluded
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lists", default="/var/lib/apt/lists/*_binary-amd64_Packages*")
     ap.add_argument("--suite", default="bookworm")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "dflint/simulate/data"))
+    ap.add_argument("--no-contents", dest="contents", action="store_false",
+                    help="skip downloading the .debs (no file_bytes / excluded_bytes)")
     args = ap.parse_args(argv)
     records = parse(read_lists(args.lists))
     if not records:
@@ -179,7 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     data = {
         "suite": args.suite,
         "arch": "amd64",
-        "generated_from": "Debian APT Packages lists (main, updates, security); Installed-Size in KiB",
+        "generated_from": "Debian APT Packages lists (main, updates, security); Installed-Size in KiB;"
+        " file_bytes/excluded_bytes from the .deb data tarballs (apt-get download)",
+        "generated_on": datetime.date.today().isoformat(),
         "format": "name -> [installed_kib, [depends+pre-depends], [recommends]]",
         "packages": {k: table[k] for k in sorted(table)},
         "sets": {
@@ -188,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
             "buildpack-deps": sorted(buildpack),
         },
     }
+    if args.contents:
+        names = sorted(table)
+        data["file_bytes"], data["excluded_bytes"] = contents(names, load_policies(Path(args.out)))
     out = Path(args.out) / f"apt-{args.suite}.json"
     out.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{out}: {len(table)} packages, {out.stat().st_size} bytes")

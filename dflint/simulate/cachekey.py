@@ -119,7 +119,7 @@ def _walk_stage(
         head.components = {"base": base.text or base.raw, "platform": platform}
         est = sizes.base_image(base.text, base.is_scratch)
         head.size_bytes, head.confidence, head.size_note = est.size_bytes, est.confidence, est.note
-        state = _State("", fs=StageFs(base_packages=sizes.base_packages(base.text)))
+        state = _State("", fs=sizes.stage_fs(base.text))
         if not base.is_scratch:
             # what an image holds is not known offline
             state.writers.append(Writer(head.line, None, {}, digest(head.components)))

@@ -30,6 +30,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, cast
 
+from dflint.simulate.images import normalise
 from dflint.simulate.layers import Confidence, Layer, weakest
 
 if TYPE_CHECKING:
@@ -65,6 +66,15 @@ NPM_DEPENDENCY_BYTES = 3 * MIB
 #: python3-numpy 0.49; the median of 19 packages is 0.86.
 PY_BYTECODE_RATIO = 0.85
 _BYTE_COMPILED = re.compile(r"python3-.+|libpython3\.\d+-(minimal|stdlib)")
+#: Every layer that installs packages also rewrites dpkg's and apt's state, whole (measured on the
+#: engine, bookworm, ``docker save`` of a one-package layer): /var/lib/dpkg/status and status-old
+#: (~840 B per installed package each), /var/log/dpkg.log (~46 KB after debootstrap, ~600 B more
+#: per package installed since), apt's logs (~6 KB) and each new package's dpkg info files.
+DPKG_STATUS_BYTES_PER_PACKAGE = 840
+DPKG_LOG_BYTES = 46_000
+DPKG_LOG_BYTES_PER_PACKAGE = 600
+APT_LOG_BYTES = 6_000
+DPKG_INFO_BYTES_PER_PACKAGE = 1_500
 #: pip: a package missing from the shipped table.
 PIP_UNKNOWN_BYTES = 2 * MIB
 #: pip wheel cache relative to the installed size (wheels are zip-compressed).
@@ -110,6 +120,15 @@ class Estimate:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class ImageMatch:
+    """A base-image table entry found for a reference; ``reasons`` say why it is not exact."""
+
+    entry: dict[str, Any]
+    exact: bool
+    reasons: list[str] = field(default_factory=list)
+
+
 @cache
 def _load(name: str) -> dict[str, Any]:
     try:
@@ -124,6 +143,8 @@ class StageFs:
     """What a stage's filesystem is known to hold: apt packages and files copied from the context."""
 
     base_packages: frozenset[str] = frozenset()
+    #: The base's dpkg exclude policy (``debian-slim``...): files dpkg never unpacks there.
+    excludes: str | None = None
     installed: set[str] = field(default_factory=set)
     #: absolute path in the image -> bytes, for files COPY'd from the context.
     copies: dict[str, int] = field(default_factory=dict)
@@ -131,7 +152,9 @@ class StageFs:
     origins: dict[str, str] = field(default_factory=dict)
 
     def child(self) -> StageFs:
-        return StageFs(self.base_packages, set(self.installed), dict(self.copies), dict(self.origins))
+        return StageFs(
+            self.base_packages, self.excludes, set(self.installed), dict(self.copies), dict(self.origins)
+        )
 
     def record_copy(self, dest: str, source: str, path: str, size: int) -> None:
         if source != "." and path == source:
@@ -170,42 +193,61 @@ class SizeModel:
     # -- base images -------------------------------------------------------------------------
     def image_entry(self, ref: str) -> tuple[dict[str, Any] | None, bool]:
         """The data entry for an image reference and whether it is an exact tag match."""
+        match = self.image_match(ref)
+        return (match.entry, match.exact) if match else (None, False)
+
+    def image_match(self, ref: str) -> ImageMatch | None:
+        """The entry for ``ref`` after normalisation, with why it is only a family match."""
         if not ref:
-            return None, False
-        name, tag = _split_image(ref)
+            return None
+        image = normalise(ref)
+        reasons: list[str] = []
+        name = image.name
+        alias = self.images.get("image_aliases", {}).get(name)
+        if alias:
+            name = alias["image"]
+            reasons.append(f"{image.name} is {name}: {alias['reason']}")
+        if image.platform and image.platform != "linux/amd64":
+            reasons.append(f"figure is linux/amd64, {image.platform} differs")
         entries = [e for e in self.images.get("images", []) if e.get("image") == name]
         for entry in entries:
-            if tag == entry.get("tag") or tag in entry.get("aliases", []):
-                return entry, True
+            if image.tag == entry.get("tag") or image.tag in entry.get("aliases", []):
+                return ImageMatch(entry, not reasons, reasons)
         for entry in entries:
             pattern = entry.get("family")
-            if pattern and re.fullmatch(pattern, tag):
-                return entry, False
-        return None, False
+            if pattern and re.fullmatch(pattern, image.tag):
+                why = f"same variant as {name}:{entry['tag']} (tag {image.tag} is not in the data"
+                why += f"; {entry['family_reason']})" if entry.get("family_reason") else ")"
+                return ImageMatch(entry, False, [why, *reasons])
+        return None
 
     def base_image(self, ref: str, scratch: bool) -> Estimate:
         if scratch:
             return Estimate(0, "measured", "scratch")
-        entry, exact = self.image_entry(ref)
-        if entry is None or entry.get("uncompressed_bytes") is None:
+        match = self.image_match(ref)
+        if match is None or match.entry.get("uncompressed_bytes") is None:
             return Estimate(None, "unknown", f"no trustworthy size for {ref or 'this image'}")
-        label = f"{entry['image']}:{entry['tag']}"
-        note = f"{label}: {entry.get('source', '')}"
-        if exact:
-            return Estimate(
-                int(entry["uncompressed_bytes"]), cast(Confidence, entry.get("confidence", "data")), note
-            )
-        return Estimate(int(entry["uncompressed_bytes"]), "heuristic", f"same variant as {note}")
+        entry = match.entry
+        note = f"{entry['image']}:{entry['tag']}: {entry.get('source', '')}"
+        size = int(entry["uncompressed_bytes"])
+        if match.exact:
+            return Estimate(size, cast(Confidence, entry.get("confidence", "data")), note)
+        return Estimate(size, "heuristic", "; ".join([*match.reasons, note]))
 
     def base_packages(self, ref: str) -> frozenset[str]:
         entry, _ = self.image_entry(ref)
         set_name = entry.get("apt_base") if entry else None
         if not set_name:
-            name, _tag = _split_image(ref)
+            name = normalise(ref).name if ref else ""
             set_name = "minbase" if name in ("debian", "ubuntu") else None
         if not set_name:
             return frozenset()
         return frozenset(self.apt.get("sets", {}).get(set_name, []))
+
+    def stage_fs(self, ref: str) -> StageFs:
+        """What a stage built on ``ref`` starts with: its apt packages and its dpkg excludes."""
+        entry, _ = self.image_entry(ref)
+        return StageFs(self.base_packages(ref), excludes=(entry or {}).get("dpkg_excludes"))
 
     # -- archives ----------------------------------------------------------------------------
     @staticmethod
@@ -224,9 +266,17 @@ class SizeModel:
 
     # -- apt ---------------------------------------------------------------------------------
     def apt_closure(
-        self, names: list[str], recommends: bool, have: set[str] | frozenset[str]
+        self,
+        names: list[str],
+        recommends: bool,
+        have: set[str] | frozenset[str],
+        excludes: str | None = None,
     ) -> tuple[int, list[str], list[str]]:
-        """Bytes, new packages and unknown names for ``apt-get install names``."""
+        """Bytes, new packages and unknown names for ``apt-get install names``.
+
+        ``excludes`` is the base's dpkg exclude policy: the bytes of files dpkg drops there
+        (docs, man pages, locales on slim images) are not in the layer.
+        """
         packages: dict[str, list[Any]] = self.apt.get("packages", {})
         seen: set[str] = set(have)
         new: list[str] = []
@@ -247,13 +297,33 @@ class SizeModel:
             todo.extend(record[1])
             if recommends and len(record) > 2:
                 todo.extend(record[2])
-        size = 0
-        for name in new:
-            installed = int(packages[name][0]) * 1024
-            size += installed
-            if _BYTE_COMPILED.fullmatch(name):
-                size += int(installed * PY_BYTECODE_RATIO)
-        return size, new, unknown
+        return sum(self.apt_package_bytes(name, excludes) for name in new), new, unknown
+
+    def apt_package_bytes(self, name: str, excludes: str | None = None) -> int:
+        """What installing one package writes: its files (minus the excluded ones), plus bytecode.
+
+        ``file_bytes`` (sizes of the files in the .deb) is what a layer stores; ``Installed-Size``
+        (KiB, rounded up per file) is the fallback for packages the contents data lacks.
+        """
+        installed = int(self.apt["packages"][name][0]) * 1024
+        size = int(self.apt.get("file_bytes", {}).get(name, installed))
+        if excludes:
+            size -= int(self.apt.get("excluded_bytes", {}).get(excludes, {}).get(name, 0))
+        if _BYTE_COMPILED.fullmatch(name):
+            size += int(installed * PY_BYTECODE_RATIO)
+        return size
+
+    @staticmethod
+    def dpkg_state_bytes(fs: StageFs, new: int) -> int:
+        """dpkg/apt state an install rewrites (see :data:`DPKG_STATUS_BYTES_PER_PACKAGE`)."""
+        packages = len(fs.base_packages) + len(fs.installed)
+        return (
+            2 * DPKG_STATUS_BYTES_PER_PACKAGE * packages
+            + DPKG_LOG_BYTES
+            + DPKG_LOG_BYTES_PER_PACKAGE * len(fs.installed)
+            + APT_LOG_BYTES
+            + DPKG_INFO_BYTES_PER_PACKAGE * new
+        )
 
     # -- pip ---------------------------------------------------------------------------------
     def pip_closure(self, names: list[str]) -> tuple[int, int, list[str]]:
@@ -309,9 +379,11 @@ class SizeModel:
                 elif pc.subcommand in ("install", "reinstall") and pc.packages:
                     names = [p.name for p in pc.packages if p.kind == "name"]
                     have = fs.base_packages | fs.installed
-                    size, new, unknown = self.apt_closure(names, not pc.no_install_recommends, have)
+                    size, new, unknown = self.apt_closure(
+                        names, not pc.no_install_recommends, have, fs.excludes
+                    )
                     fs.installed.update(new)
-                    total += size
+                    total += size + (self.dpkg_state_bytes(fs, len(new)) if new else 0)
                     if not self.apt:
                         confidences.append("unknown")
                         notes.append("no apt data shipped")
@@ -426,16 +498,3 @@ def _mounted(targets: list[str], path: str) -> bool:
 
 def _pep503(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower().split("[")[0]
-
-
-def _split_image(ref: str) -> tuple[str, str]:
-    text = ref.split("@", 1)[0]
-    tag = "latest"
-    slash, colon = text.rfind("/"), text.rfind(":")
-    if colon > slash:
-        text, tag = text[:colon], text[colon + 1 :]
-    for prefix in ("docker.io/library/", "docker.io/", "index.docker.io/library/", "library/"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-            break
-    return text, tag

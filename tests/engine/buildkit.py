@@ -37,6 +37,7 @@ __all__ = [
     "HistoryEntry",
     "Step",
     "connect",
+    "engine_docker_host",
     "map_steps",
     "parse_steps",
     "report",
@@ -294,15 +295,15 @@ class Engine:
         self.docker("builder", "prune", "-af")
 
 
-def _engine_env() -> dict[str, str]:
-    """DOCKER_HOST and friends as ``scripts/engine/common.sh`` computes them."""
+def engine_docker_host() -> str:
+    """The private dockerd's ``DOCKER_HOST``, as ``scripts/engine/common.sh`` computes it."""
     done = subprocess.run(
         ["bash", "-c", f'source "{SCRIPTS}/common.sh" && echo "$DOCKER_HOST"'],
         capture_output=True,
         text=True,
         check=True,
     )
-    return {"DOCKER_HOST": done.stdout.strip()}
+    return done.stdout.strip()
 
 
 REQUIRED_IMAGES = ("debian:bookworm", "debian:bookworm-slim", "python:3.12-slim", "busybox:1.35")
@@ -326,7 +327,7 @@ def connect(start: bool = True) -> Engine | str:
             if done.returncode != 0:
                 last = (done.stderr or done.stdout).strip().splitlines()
                 return f"scripts/engine/{script} failed: {last[-1] if last else done.returncode}"
-    engine = Engine(_engine_env()["DOCKER_HOST"])
+    engine = Engine(engine_docker_host())
     if engine.docker("info", check=False, timeout=60).returncode != 0:
         return f"dockerd does not answer on {engine.docker_host}"
     missing = [i for i in REQUIRED_IMAGES if engine.docker("image", "inspect", i, check=False).returncode]

@@ -11,11 +11,12 @@ reason. Stop the daemon afterwards with ``scripts/engine/stop.sh`` (by PID file)
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from engine.buildkit import SUMMARY, Engine, connect
+from engine.buildkit import SUMMARY, Engine, connect, engine_docker_host
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,6 +27,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.engine)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Engine tests that read ``DOCKER_HOST`` themselves (the size differential) reach the same
+    private dockerd as the :func:`engine` fixture."""
+    if "DOCKER_HOST" not in os.environ and any(i.get_closest_marker("engine") for i in session.items):
+        os.environ["DOCKER_HOST"] = engine_docker_host()
 
 
 @pytest.fixture(scope="session")

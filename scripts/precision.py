@@ -1,0 +1,317 @@
+"""Precision and recall of dflint's findings on judged real-world Dockerfiles.
+
+A judged finding is one line of ``fixtures/judged/<CODE>.jsonl``: a finding dflint made on a file of
+the shared real-world corpus, read by a person and judged
+
+- ``TP``: the message's claim is true and a competent maintainer would want to be told;
+- ``FP``: the claim is false, or the advice is wrong (it would break the build, or change nothing);
+- ``debatable``: reasonable maintainers would disagree; counted in neither direction.
+
+Findings are matched on (file, code, line): corpus files never change, so a line keeps meaning the
+same instruction, and a judgement survives rewording of the message.
+
+    python scripts/precision.py                 # per-rule table over the judged files
+    python scripts/precision.py --all           # ... and every unjudged finding of the corpus, per rule
+    python scripts/precision.py --unjudged DF001 [--limit N] [--seed S]
+                                                # stubs to judge: unjudged findings of one rule, as JSON lines
+    python scripts/precision.py --json          # the table as JSON (for the closing note, for diffs)
+
+The same module backs ``tests/test_judged_findings.py``, which fails when a judged FP comes back or
+a judged TP disappears. Run it from another checkout (``--judged DIR``) to measure the same verdicts
+against older code: that is how a "before" column is made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JUDGED_DIR = ROOT / "fixtures" / "judged"
+VERDICTS = ("TP", "FP", "debatable")
+
+
+def corpus_dir() -> Path:
+    """The shared real-world corpus: beside the checkout (CI clones main next to ``shared``)."""
+    for candidate in (ROOT.parent / "shared" / "corpus" / "realworld", Path("/work/shared/corpus/realworld")):
+        if candidate.is_dir():
+            return candidate
+    raise SystemExit("precision: the shared corpus (../shared/corpus/realworld) is not there")
+
+
+Key = tuple[str, str, int]  # (corpus file name, code, line)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One judged finding, as stored in ``fixtures/judged/<CODE>.jsonl``."""
+
+    file: str
+    code: str
+    line: int
+    verdict: str
+    reason: str
+    message: str
+    source: str  # "<jsonl file>:<line>", for error messages
+    #: Why the rule still reports this FP (or no longer reports this TP) on purpose; "" if not.
+    known: str = ""
+
+    @property
+    def key(self) -> Key:
+        return (self.file, self.code, self.line)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One finding dflint makes now."""
+
+    file: str
+    code: str
+    line: int
+    column: int
+    message: str
+
+    @property
+    def key(self) -> Key:
+        return (self.file, self.code, self.line)
+
+
+class JudgedDataError(ValueError):
+    """A judged-findings file is malformed (the test suite reports it with its file:line)."""
+
+
+def load_judgements(folder: Path = JUDGED_DIR) -> list[Judgement]:
+    """Every judgement, checked for shape. Two judgements of the same key must agree."""
+    judgements: list[Judgement] = []
+    seen: dict[Key, Judgement] = {}
+    for path in sorted(folder.glob("*.jsonl")):
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not text.strip():
+                continue
+            where = f"{path.name}:{number}"
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise JudgedDataError(f"{where}: not JSON: {exc}") from exc
+            judgement = _judgement(record, where)
+            earlier = seen.get(judgement.key)
+            if earlier is not None:
+                if earlier.verdict != judgement.verdict:
+                    raise JudgedDataError(f"{where}: {judgement.key} judged {judgement.verdict} here "
+                                          f"but {earlier.verdict} at {earlier.source}")
+                continue
+            seen[judgement.key] = judgement
+            judgements.append(judgement)
+    return judgements
+
+
+def _judgement(record: object, where: str) -> Judgement:
+    if not isinstance(record, dict):
+        raise JudgedDataError(f"{where}: a judgement is a JSON object")
+    missing = [k for k in ("file", "code", "line", "verdict", "reason") if k not in record]
+    if missing:
+        raise JudgedDataError(f"{where}: missing {', '.join(missing)}")
+    if record["verdict"] not in VERDICTS:
+        raise JudgedDataError(f"{where}: verdict {record['verdict']!r} is not one of {', '.join(VERDICTS)}")
+    if not isinstance(record["line"], int) or record["line"] < 1:
+        raise JudgedDataError(f"{where}: line must be a positive integer")
+    if not str(record["reason"]).strip():
+        raise JudgedDataError(f"{where}: a judgement needs a one-line reason")
+    return Judgement(str(record["file"]), str(record["code"]), record["line"], str(record["verdict"]),
+                     str(record["reason"]), str(record.get("message", "")), where,
+                     str(record.get("known", "")))
+
+
+def lint(files: Iterable[str]) -> list[Reported]:
+    """dflint's findings on corpus files, default configuration (as a user without a config sees them)."""
+    from dflint.config import ConfigResolver
+    from dflint.engine import Linter, load_registry
+
+    registry = load_registry()
+    linter = Linter(registry, ConfigResolver(registry, isolated=True).settings_for)
+    folder = corpus_dir()
+    reported: list[Reported] = []
+    for name in sorted(set(files)):
+        outcome = linter.lint_path(folder / name, name)
+        reported.extend(Reported(name, f.code, f.span.start_line, f.span.start_col, f.message)
+                        for f in outcome.findings)
+    return reported
+
+
+def corpus_files() -> list[str]:
+    folder = corpus_dir()
+    return sorted(p.name for p in folder.iterdir()
+                  if p.is_file() and not p.name.endswith((".md", ".json", ".jsonl")))
+
+
+@dataclass
+class RuleScore:
+    """Per-rule counts over the judged files."""
+
+    code: str
+    tp: int = 0  # judged TP, still reported
+    fp: int = 0  # judged FP, still reported
+    debatable: int = 0  # judged debatable, still reported
+    fixed_fp: int = 0  # judged FP, no longer reported (good)
+    lost_tp: int = 0  # judged TP, no longer reported (bad)
+    unjudged: int = 0  # reported on a judged file, not judged
+
+    @property
+    def precision(self) -> float | None:
+        judged = self.tp + self.fp
+        return self.tp / judged if judged else None
+
+    @property
+    def recall(self) -> float | None:
+        true = self.tp + self.lost_tp
+        return self.tp / true if true else None
+
+
+def score(judgements: Sequence[Judgement], reported: Sequence[Reported]) -> dict[str, RuleScore]:
+    """Compare the judgements with what dflint reports now on the same files."""
+    now = {r.key for r in reported}
+    judged_keys = {j.key for j in judgements}
+    judged_files = {j.file for j in judgements}
+    scores: dict[str, RuleScore] = {}
+
+    def of(code: str) -> RuleScore:
+        return scores.setdefault(code, RuleScore(code))
+
+    for j in judgements:
+        s = of(j.code)
+        present = j.key in now
+        if j.verdict == "TP":
+            if present:
+                s.tp += 1
+            else:
+                s.lost_tp += 1
+        elif j.verdict == "FP":
+            if present:
+                s.fp += 1
+            else:
+                s.fixed_fp += 1
+        elif present:
+            s.debatable += 1
+    for key in {r.key for r in reported if r.file in judged_files} - judged_keys:
+        of(key[1]).unjudged += 1
+    return scores
+
+
+def regressions(judgements: Sequence[Judgement], reported: Sequence[Reported]) -> list[str]:
+    """Judged FPs that came back and judged TPs that disappeared, one line each (except the
+    ``known`` ones: deliberate trade-offs, still counted by :func:`score`)."""
+    now = {r.key for r in reported}
+    problems = []
+    for j in judgements:
+        if j.known:
+            continue
+        if j.verdict == "FP" and j.key in now:
+            problems.append(f"{j.source}: judged FP is reported again: "
+                            f"{j.file}:{j.line} {j.code} ({j.reason})")
+        elif j.verdict == "TP" and j.key not in now:
+            problems.append(f"{j.source}: judged TP is no longer reported: "
+                            f"{j.file}:{j.line} {j.code} ({j.reason})")
+    return problems
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def table(scores: dict[str, RuleScore], corpus_unjudged: Counter[str] | None = None) -> Iterator[str]:
+    header = ("| rule | TP | FP | debatable | precision | recall | FP fixed | TP lost "
+              "| unjudged (judged files) |")
+    if corpus_unjudged is not None:
+        header += " unjudged (corpus) |"
+    yield header
+    yield "|" + " --- |" * (header.count("|") - 1)
+    total = RuleScore("all")
+    for code in sorted(set(scores) | set(corpus_unjudged or ())):
+        s = scores.get(code, RuleScore(code))
+        for field in ("tp", "fp", "debatable", "fixed_fp", "lost_tp", "unjudged"):
+            setattr(total, field, getattr(total, field) + getattr(s, field))
+        row = (f"| {code} | {s.tp} | {s.fp} | {s.debatable} | {_percent(s.precision)} | {_percent(s.recall)} "
+               f"| {s.fixed_fp} | {s.lost_tp} | {s.unjudged} |")
+        if corpus_unjudged is not None:
+            row += f" {corpus_unjudged.get(code, 0)} |"
+        yield row
+    yield (f"| **all** | {total.tp} | {total.fp} | {total.debatable} | {_percent(total.precision)} "
+           f"| {_percent(total.recall)} | {total.fixed_fp} | {total.lost_tp} | {total.unjudged} |"
+           + (f" {sum(corpus_unjudged.values())} |" if corpus_unjudged is not None else ""))
+
+
+def stubs(code: str, judgements: Sequence[Judgement], limit: int, seed: int) -> Iterator[str]:
+    """Unjudged findings of one rule over the whole corpus, as JSON lines with an empty verdict."""
+    judged = {j.key for j in judgements}
+    candidates = [r for r in lint(corpus_files()) if r.code == code and r.key not in judged]
+    unique: dict[Key, Reported] = {}
+    for r in candidates:
+        unique.setdefault(r.key, r)
+    picked = list(unique.values())
+    random.Random(seed).shuffle(picked)
+    for r in sorted(picked[:limit], key=lambda r: r.key):
+        yield json.dumps({"file": r.file, "code": r.code, "line": r.line, "verdict": "", "reason": "",
+                          "message": r.message})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--judged", type=Path, default=JUDGED_DIR, help="folder of <CODE>.jsonl judgements")
+    parser.add_argument("--all", action="store_true",
+                        help="also count unjudged findings over the whole corpus")
+    parser.add_argument("--unjudged", metavar="CODE", help="print stubs for unjudged findings of CODE")
+    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", action="store_true", help="print the per-rule scores as JSON")
+    args = parser.parse_args(argv)
+
+    judgements = load_judgements(args.judged)
+    if args.unjudged:
+        for line in stubs(args.unjudged, judgements, args.limit, args.seed):
+            print(line)
+        return 0
+    files = {j.file for j in judgements}
+    corpus_unjudged: Counter[str] | None = None
+    if args.all:
+        everything = lint(corpus_files())
+        judged = {j.key for j in judgements}
+        corpus_unjudged = Counter(code for (_, code, _) in {r.key for r in everything} - judged)
+        reported = [r for r in everything if r.file in files]
+    else:
+        reported = lint(files)
+    scores = score(judgements, reported)
+    if args.json:
+        print(json.dumps({code: {**vars(s), "precision": s.precision, "recall": s.recall}
+                          for code, s in sorted(scores.items())}, indent=1))
+        return 0
+    verdicts = Counter(j.verdict for j in judgements)
+    print(f"{len(judgements)} judged findings on {len(files)} files "
+          f"({verdicts['TP']} TP, {verdicts['FP']} FP, {verdicts['debatable']} debatable)\n")
+    for row in table(scores, corpus_unjudged):
+        print(row)
+    problems = regressions(judgements, reported)
+    if problems:
+        print(f"\n{len(problems)} regressions:")
+        for problem in problems:
+            print("  " + problem)
+    by_rule: dict[str, list[Reported]] = defaultdict(list)
+    judged_keys = {j.key for j in judgements}
+    for r in reported:
+        if r.key not in judged_keys:
+            by_rule[r.code].append(r)
+    if by_rule:
+        print("\nunjudged findings on judged files (judge them: add lines to fixtures/judged/<CODE>.jsonl):")
+        for code in sorted(by_rule):
+            for r in sorted({r.key: r for r in by_rule[code]}.values(), key=lambda r: r.key)[:10]:
+                print(f"  {r.file}:{r.line} {r.code} {r.message}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""Build small images on the real engine and compare their layer sizes with ``dflint simulate``.
+
+Why a module of its own: the size differential (tests/engine/test_size_layers.py) and the
+accuracy table (benchmarks/evaluator_accuracy.py) measure the same cases the same way. The
+engine is a private dockerd with the local stand-in bases ``debian:bookworm`` and
+``debian:bookworm-slim`` (docs/real-engine.md; ``DOCKER_HOST`` names its socket). A layer's
+size is what ``docker history`` reports for it: the bytes of every file the step added or
+changed, which is what dflint estimates.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+DOCKER = "/usr/bin/docker"
+#: Each case builds from one of these (made by the engine setup, never pulled).
+BASES = ("debian:bookworm-slim", "debian:bookworm")
+
+
+def engine_env() -> dict[str, str] | None:
+    """The environment that reaches the engine, or None when none answers."""
+    host = os.environ.get("DOCKER_HOST")
+    if not host or not os.path.exists(DOCKER):
+        return None
+    env = {**os.environ, "DOCKER_BUILDKIT": "1"}
+    done = subprocess.run([DOCKER, "info"], env=env, capture_output=True, check=False, timeout=60)
+    return env if done.returncode == 0 else None
+
+
+def missing_bases(env: Mapping[str, str]) -> list[str]:
+    """Bases this differential needs that the engine does not have."""
+    return [
+        base
+        for base in BASES
+        if subprocess.run(
+            [DOCKER, "image", "inspect", base], env=env, capture_output=True, check=False
+        ).returncode
+    ]
+
+
+def build(env: Mapping[str, str], context: Path, tag: str) -> None:
+    """``docker build`` (BuildKit, host network: the engine has no bridge)."""
+    done = subprocess.run(
+        [DOCKER, "build", "--network", "host", "--progress", "plain", "-t", tag, str(context)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    if done.returncode:
+        raise RuntimeError(f"docker build {tag} failed:\n{done.stderr[-3000:]}")
+
+
+def layer_sizes(env: Mapping[str, str], tag: str) -> list[int]:
+    """Sizes of the image's history entries, oldest first (config-only steps are 0)."""
+    out = subprocess.run(
+        [DOCKER, "history", "--no-trunc", "--human=false", "--format", "{{.Size}}", tag],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [int(x) for x in reversed(out.split())]
+
+
+def remove(env: Mapping[str, str], tag: str) -> None:
+    """Drop the image and the build cache (vfs keeps a full copy per layer)."""
+    subprocess.run([DOCKER, "rmi", "-f", tag], env=env, capture_output=True, check=False)
+    subprocess.run([DOCKER, "builder", "prune", "-af"], env=env, capture_output=True, check=False)
+
+
+@dataclass
+class Row:
+    """One layer: what the engine stored and what dflint estimated."""
+
+    case: str
+    base: str
+    instruction: str
+    real: int
+    estimate: int | None
+    confidence: str
+    note: str
+
+    @property
+    def error(self) -> float | None:
+        if self.estimate is None or not self.real:
+            return None
+        return (self.estimate - self.real) / self.real
+
+
+def estimate_layers(dockerfile: str, context: Path) -> list[tuple[int | None, str, str]]:
+    """dflint's (bytes, confidence, note) for every layer after FROM of the last stage."""
+    from dflint.parser import parse_text
+    from dflint.simulate import DirContext, plan
+
+    _graph, stages = plan(parse_text(dockerfile), DirContext(str(context)))
+    return [(x.size_bytes, x.confidence, x.size_note) for x in stages[-1].layers[1:]]
+
+
+def measure(
+    env: Mapping[str, str],
+    case: str,
+    base: str,
+    steps: list[str],
+    files: Callable[[Path], None] | None = None,
+) -> list[Row]:
+    """Build ``FROM base`` + ``steps`` (layer instructions only) and compare every step."""
+    dockerfile = f"FROM {base}\n" + "".join(step + "\n" for step in steps)
+    tmp = Path(tempfile.mkdtemp(prefix="dflint-size-"))
+    tag = f"dflint-size/{case}:{base.replace(':', '-')}"
+    try:
+        (tmp / "Dockerfile").write_text(dockerfile, encoding="utf-8")
+        if files is not None:
+            files(tmp)
+        estimates = estimate_layers(dockerfile, tmp)
+        build(env, tmp, tag)
+        real = layer_sizes(env, tag)[-len(steps) :]
+    finally:
+        remove(env, tag)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [
+        Row(case, base, step, size, est, conf, note)
+        for step, size, (est, conf, note) in zip(steps, real, estimates, strict=True)
+    ]
+
+
+# -- the cases ----------------------------------------------------------------------------------
+#: apt packages, one tidy RUN each, grouped so a build stays small on vfs (each layer copies the
+#: whole filesystem). Heavy in docs or locales: wget, gettext-base, locales, git, make, tzdata.
+APT_GROUPS: dict[str, list[str]] = {
+    "apt-small": ["ca-certificates", "wget", "curl", "less", "jq", "unzip", "zip", "xz-utils"],
+    "apt-tools": ["bzip2", "file", "make", "procps", "iproute2", "iputils-ping", "netcat-openbsd", "patch"],
+    "apt-misc": ["gettext-base", "sudo", "tini", "htop", "strace", "sqlite3", "rsync", "libpq5"],
+    "apt-net": ["nano", "vim-tiny", "tzdata", "gnupg", "openssh-client", "dnsutils"],
+    "apt-heavy": ["git", "postgresql-client", "locales"],
+    "apt-build": ["gcc", "python3"],
+}
+APT_RUN = "RUN apt-get update && apt-get install -y --no-install-recommends {} && rm -rf /var/lib/apt/lists/*"
+
+
+def apt_steps(packages: list[str]) -> list[str]:
+    return [APT_RUN.format(name) for name in packages]
+
+
+#: pip installs from local wheels (the build cannot verify TLS to the index), pinned to the
+#: versions pip.json measured; each names the distributions its wheels directory must hold.
+PIP_CASES: dict[str, list[str]] = {
+    "requests": ["requests==2.34.2", "certifi==2026.10.18", "charset-normalizer==3.5.2", "idna==3.20",
+                 "urllib3==2.8.0"],
+    "flask": ["flask==3.1.3", "blinker==1.9.0", "click==8.5.1", "itsdangerous==2.2.0", "jinja2==3.1.6",
+              "markupsafe==3.0.4", "werkzeug==3.1.9"],
+    "attrs": ["attrs==26.1.0"],
+    "pyyaml": ["pyyaml==6.0.3"],
+    "packaging": ["packaging==26.3"],
+    "lark": ["lark==1.3.1"],
+    "sortedcontainers": ["sortedcontainers==2.4.0"],
+    "typing-extensions": ["typing-extensions==4.16.0"],
+    "tomli": ["tomli==2.5.0"],
+    "pathspec": ["pathspec==1.1.1"],
+}
+PIP_PYTHON = (
+    "RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip"
+    " && rm -rf /var/lib/apt/lists/* /usr/lib/python3.11/EXTERNALLY-MANAGED"
+)
+PIP_RUN = "RUN pip install --no-cache-dir --no-index --find-links /wheels {}"
+
+
+def measure_pip(env: Mapping[str, str], wheels: Path) -> list[Row]:
+    """Python on the slim base, the wheels copied in, then one ``pip install`` layer per case."""
+    steps = [PIP_PYTHON, "COPY wheels /wheels"] + [PIP_RUN.format(pins[0]) for pins in PIP_CASES.values()]
+    rows = measure(env, "pip", "debian:bookworm-slim", steps, partial(_copy_tree, wheels))
+    return rows[2:]
+
+
+def _copy_tree(wheels: Path, context: Path) -> None:
+    shutil.copytree(wheels, context / "wheels")
+
+
+def download_wheels(dest: Path) -> None:
+    """``pip download`` every pinned wheel on the host (CPython 3.11, manylinux x86_64)."""
+    pins = sorted({pin for pins in PIP_CASES.values() for pin in pins})
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "--no-deps"),
+            *("--python-version", "3.11", "--implementation", "cp"),
+            *("--platform", "manylinux_2_17_x86_64", "--platform", "manylinux2014_x86_64"),
+            *("-d", str(dest), *pins),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def copy_files(root: Path) -> None:
+    """Context for the COPY/ADD cases: a blob, a tree of small files, a tar and a tar.gz."""
+    import random
+    import tarfile
+
+    rng = random.Random(7)
+    (root / "blob.bin").write_bytes(rng.randbytes(3_000_000))
+    tree = root / "tree"
+    for i in range(40):
+        sub = tree / f"d{i % 4}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"f{i}.txt").write_text("x" * (1000 + 97 * i), encoding="utf-8")
+    payload = root / "payload"
+    for i in range(12):
+        payload.mkdir(exist_ok=True)
+        (payload / f"p{i}.bin").write_bytes(rng.randbytes(50_000 * (i + 1)))
+    for name, mode in (("archive.tar", "w"), ("archive.tar.gz", "w:gz")):
+        with tarfile.open(root / name, mode) as tar:
+            for path in sorted(payload.iterdir()):
+                tar.add(path, arcname=f"payload/{path.name}")
+    (root / ".dockerignore").write_text("payload\n", encoding="utf-8")
+
+
+COPY_STEPS = [
+    "COPY blob.bin /data/blob.bin",
+    "COPY tree/ /data/tree/",
+    "ADD archive.tar /opt/a/",
+    "ADD archive.tar.gz /opt/b/",
+    "COPY archive.tar.gz /opt/c/",
+]
