@@ -215,3 +215,27 @@ def test_since_sees_permission_bits_git_does_not_record(repo: Path) -> None:
     checkout = 0o666 & ~umask()
     os.chmod(repo / "src" / "b.txt", 0o600 if checkout != 0o600 else 0o640)
     assert _since(repo) == ["miss", "miss"]
+
+
+# -- the Dockerfile-specific ignore file (scenarios dockerfile-ignore-*) -------------------------
+def test_dockerfile_specific_ignore_file_replaces_dockerignore(tmp_path: Path) -> None:
+    write_context(tmp_path, {"x.txt": "x", "y.txt": "y", ".dockerignore": "y.txt\n"})
+    write_context(tmp_path, {"app.Dockerfile.dockerignore": "x.txt\n*Dockerfile*\n"})
+    (tmp_path / "app.Dockerfile").write_text("FROM busybox:1.35\nCOPY . /ctx/\n")
+    df = str(tmp_path / "app.Dockerfile")
+    assert [x.cache for x in simulate(df, str(tmp_path), changed=["x.txt"]).stages[0].layers] == [
+        "hit",
+        "hit",
+    ]
+    assert [x.cache for x in simulate(df, str(tmp_path), changed=["y.txt"]).stages[0].layers] == [
+        "hit",
+        "miss",
+    ]
+    changed = simulate(df, str(tmp_path), changed=["app.Dockerfile.dockerignore"])
+    assert changed.stages[0].layers[1].cache == "may-rebuild"
+
+
+# -- args current BuildKit keeps out of the env -------------------------------------------------
+def test_sbom_scan_args_are_not_in_the_run_env(tmp_path: Path) -> None:
+    text = "FROM busybox:1.35\nARG BUILDKIT_SBOM_SCAN_STAGE={}\nRUN true\n"
+    assert _keys(text.format("true"), tmp_path)[3] == _keys(text.format("false"), tmp_path)[3]

@@ -28,7 +28,7 @@ from dflint.simulate.changes import (
     git_file,
     git_prefix,
 )
-from dflint.simulate.context import BuildContext, DirContext, GitContext
+from dflint.simulate.context import BuildContext, DirContext, GitContext, dockerfile_ignore_name
 from dflint.simulate.graph import BuildGraph, TargetError, build_graph
 from dflint.simulate.layers import Layer, Simulation, StageResult
 from dflint.simulate.size import SizeModel
@@ -86,6 +86,8 @@ def simulate(
 
     df = parse_file(dockerfile_path)
     ctx = DirContext(context_dir)
+    dockerfile_rel = os.path.relpath(os.path.abspath(dockerfile_path), os.path.abspath(context_dir))
+    ctx.use_dockerfile_ignore(dockerfile_rel)
     sizes = SizeModel()
     graph, stages = plan(df, ctx, target=target, build_args=build_args, platform=platform, sizes=sizes)
     mode = "no-change"
@@ -101,9 +103,7 @@ def simulate(
         old = git_file(root, since, rel)
         if old is not None:
             before_df = parse_bytes(old, dockerfile_path)
-        if ".dockerignore" in paths:
-            ignore_rel = os.path.relpath(os.path.join(os.path.abspath(context_dir), ".dockerignore"), root)
-            old_ignore = (git_file(root, since, ignore_rel) or b"").decode("utf-8", "replace")
+        old_ignore = _ignore_at(root, since, context_dir, dockerfile_rel, paths)
     before_ctx: BuildContext = ctx
     if paths or before_df is not df or before_build_args is not None:
         if paths and since is None:
@@ -139,6 +139,21 @@ def simulate(
     return sim
 
 
+def _ignore_at(root: str, rev: str, context_dir: str, dockerfile_rel: str, paths: list[str]) -> str | None:
+    """The ignore file the build at ``rev`` used, when an ignore file is among the changed paths
+    (the Dockerfile-specific one if it existed then, else ``.dockerignore``); None otherwise."""
+    specific = dockerfile_ignore_name(dockerfile_rel)
+    if ".dockerignore" not in paths and specific not in paths:
+        return None
+    base = os.path.abspath(context_dir)
+    for name in (specific, ".dockerignore"):
+        if name is not None:
+            data = git_file(root, rev, os.path.relpath(os.path.join(base, name), root))
+            if data is not None:
+                return data.decode("utf-8", "replace")
+    return ""
+
+
 def history(
     dockerfile_path: str,
     context_dir: str,
@@ -155,6 +170,7 @@ def history(
     """
     root, prefix = git_prefix(context_dir)
     df_rel = os.path.relpath(os.path.abspath(dockerfile_path), root)
+    context_rel = os.path.relpath(os.path.abspath(dockerfile_path), os.path.abspath(context_dir))
     commits = git_commits(root, count)
     sizes = SizeModel()
     rows: dict[tuple[str, str], HistoryRow] = {}
@@ -166,10 +182,12 @@ def history(
             previous = None
             continue
         df = parse_bytes(data, df_rel)
+        ctx = GitContext(root, rev, prefix.rstrip("/"))
+        ctx.use_dockerfile_ignore(context_rel)
         try:
             _graph, stages = plan(
                 df,
-                GitContext(root, rev, prefix.rstrip("/")),
+                ctx,
                 target=target,
                 build_args=build_args,
                 platform=platform,

@@ -173,10 +173,15 @@ def _expand(graph: BuildGraph, ins: Instruction, text: str) -> str:
     return found.value if found.error is None else text
 
 
+#: ARGs current BuildKit never puts in a RUN's env (``nonEnvArgs`` in dockerfile2llb; BuildKit
+#: 0.8 had no SBOM scanning and treated them like any ARG).
+_NON_ENV_ARGS = frozenset({"BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"})
+
+
 def _env_components(graph: BuildGraph, ins: Instruction) -> dict[str, str]:
     out: dict[str, str] = {}
     for var in graph.model.scope_at(ins):
-        if var.value is None or var.kind == "proxy":
+        if var.value is None or var.kind == "proxy" or var.name in _NON_ENV_ARGS:
             continue
         out[f"env:{var.name}"] = var.value
     return out

@@ -59,9 +59,9 @@ class ChangedContext(BuildContext):
 
     A changed directory changes everything below it and itself (an empty directory that was
     added, or a new mode); a path that no longer exists gets a stand-in file (it was deleted).
-    ``ignore_text`` is the ``.dockerignore`` of the previous build when it is known (``--since``
-    reads it from git); otherwise the current one is used, and when ``.dockerignore`` itself is
-    among the changed paths :attr:`ignore_unknown` says that the selection may have differed.
+    ``ignore_text`` is the ignore file of the previous build when it is known (``--since`` reads
+    it from git); otherwise the current one is used, and when the ignore file itself is among the
+    changed paths :attr:`ignore_unknown` says that the selection may have differed.
     """
 
     def __init__(self, inner: BuildContext, changed: Iterable[str], ignore_text: str | None = None) -> None:
@@ -69,7 +69,8 @@ class ChangedContext(BuildContext):
         self.inner = inner
         self.changed = sorted({p.strip("/") for p in changed if p.strip("/")})
         self._ignore_text = ignore_text
-        self.ignore_unknown = ignore_text is None and ".dockerignore" in self.changed
+        self.ignore_name = inner.ignore_name
+        self.ignore_unknown = ignore_text is None and inner.ignore_name in self.changed
 
     def _all_files(self) -> Iterable[FileEntry]:
         files = {e.path: e for e in self.inner._all_files()}

@@ -11,6 +11,10 @@ with the usual 0644/0755 permissions. Every permission bit counts, not only the 
 Directories count too: BuildKit hashes a copied tree's directory entries, so an empty directory
 added under a copied path, or a directory's mode, busts the COPY (:meth:`BuildContext.dirs`).
 
+The ignore file is ``<Dockerfile>.dockerignore`` next to the Dockerfile when there is one (the
+root ``.dockerignore`` is then not read at all: measured on BuildKit 0.8, and current BuildKit
+documents the same), else ``.dockerignore`` at the context root.
+
 ``.git`` is left out of every context: it is never part of a git revision, and hashing it would
 make every commit bust ``COPY . .`` (a real build does include it unless ``.dockerignore``
 excludes it; :attr:`BuildContext.git_included` says when that happens).
@@ -39,6 +43,7 @@ __all__ = [
     "GitContext",
     "clean_source",
     "dir_digest",
+    "dockerfile_ignore_name",
     "dockerignore_spec",
     "git_blob_id",
 ]
@@ -108,6 +113,15 @@ def dir_digest(mode: int) -> str:
     return f"{0o40000 | (mode & 0o7777):o}"
 
 
+def dockerfile_ignore_name(dockerfile: str | None) -> str | None:
+    """The Dockerfile-specific ignore file (``app.Dockerfile.dockerignore``), context-relative,
+    for a context-relative Dockerfile path (None when the Dockerfile is outside the context)."""
+    if not dockerfile:
+        return None
+    rel = posixpath.normpath(dockerfile.replace(os.sep, "/"))
+    return None if rel.startswith("../") or rel == ".." else rel + ".dockerignore"
+
+
 class BuildContext:
     """Files of a context after ``.dockerignore``; subclasses say where the bytes come from."""
 
@@ -115,6 +129,14 @@ class BuildContext:
         self._files: dict[str, FileEntry] | None = None
         self._dirs: dict[str, str] | None = None
         self.git_included = False
+        #: The context-relative ignore file in use (see :meth:`use_dockerfile_ignore`).
+        self.ignore_name = ".dockerignore"
+
+    def use_dockerfile_ignore(self, dockerfile: str | None) -> None:
+        """Read ``<Dockerfile>.dockerignore`` instead of ``.dockerignore`` when it exists."""
+        name = dockerfile_ignore_name(dockerfile)
+        if name is not None and self.read(name) is not None:
+            self.ignore_name = name
 
     # -- to implement ------------------------------------------------------------------------
     def _all_files(self) -> Iterable[FileEntry]:
@@ -137,7 +159,7 @@ class BuildContext:
     # -- shared ------------------------------------------------------------------------------
     @property
     def ignore_text(self) -> str:
-        data = self.read(".dockerignore")
+        data = self.read(self.ignore_name)
         return data.decode("utf-8", "replace") if data is not None else ""
 
     def files(self) -> dict[str, FileEntry]:
