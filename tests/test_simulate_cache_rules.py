@@ -239,3 +239,16 @@ def test_dockerfile_specific_ignore_file_replaces_dockerignore(tmp_path: Path) -
 def test_sbom_scan_args_are_not_in_the_run_env(tmp_path: Path) -> None:
     text = "FROM busybox:1.35\nARG BUILDKIT_SBOM_SCAN_STAGE={}\nRUN true\n"
     assert _keys(text.format("true"), tmp_path)[3] == _keys(text.format("false"), tmp_path)[3]
+
+
+def test_source_date_epoch_stamps_workdir(tmp_path: Path) -> None:
+    """Current BuildKit: WORKDIR's mkdir gets SOURCE_DATE_EPOCH as created time (0.8: no epoch)."""
+    text = "FROM busybox:1.35\nRUN true\nWORKDIR /app\nRUN true\n"
+    (tmp_path / "Dockerfile").write_text(text)
+    sim = simulate(
+        str(tmp_path / "Dockerfile"),
+        str(tmp_path),
+        build_args={"SOURCE_DATE_EPOCH": "2"},
+        before_build_args={"SOURCE_DATE_EPOCH": "1"},
+    )
+    assert [x.cache for x in sim.stages[0].layers[1:]] == ["hit", "miss", "miss"]

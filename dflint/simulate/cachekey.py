@@ -20,7 +20,8 @@ its inputs' keys, so a miss reaches every descendant and nothing else.
   later RUNs get is an absolute path *as written*: BuildKit does not clean it, so
   ``WORKDIR /app/`` and ``WORKDIR /app`` give RUN different keys (measured on 0.8, and current
   BuildKit's ``NormalizeWorkdir`` still keeps an absolute path as is); a relative one is joined
-  with the previous directory and cleaned.
+  with the previous directory and cleaned. A ``SOURCE_DATE_EPOCH`` build arg is the mkdir's
+  created time in current BuildKit, so changing it busts WORKDIR and what follows.
 
 The walk also tracks what sizes need (cwd, files copied per stage, apt packages installed).
 """
@@ -148,6 +149,9 @@ def _walk_stage(
             if new == "/":
                 continue
             layer.components = {"op": "mkdir", "path": new, "user": state.user}
+            epoch = graph.build_args.get("SOURCE_DATE_EPOCH")
+            if epoch:  # current BuildKit stamps the directory with it (0.8 had no epoch support)
+                layer.components["created"] = epoch
             layer.size_bytes, layer.confidence, layer.size_note = 0, "heuristic", "directory entry only"
             state.writers.append(Writer(layer.line, (new,), {new: _without(layer.components)}))
         elif isinstance(ins, Run):
