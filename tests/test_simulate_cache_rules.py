@@ -252,3 +252,20 @@ def test_source_date_epoch_stamps_workdir(tmp_path: Path) -> None:
         before_build_args={"SOURCE_DATE_EPOCH": "1"},
     )
     assert [x.cache for x in sim.stages[0].layers[1:]] == ["hit", "miss", "miss"]
+
+
+def test_since_takes_the_checkout_mode_from_the_tree(repo: Path) -> None:
+    """A tree checked out under another umask is not 'changed': the mode most files share is
+    the checkout's; only a file that stands out is."""
+    files = [
+        repo / "a.py",
+        repo / "a.tmp",
+        repo / "src" / "b.txt",
+        repo / "Dockerfile",
+        repo / ".dockerignore",
+    ]
+    for path in files:
+        os.chmod(path, 0o604)
+    assert _since(repo) == ["hit", "hit"]
+    os.chmod(repo / "src" / "b.txt", 0o644)
+    assert _since(repo) == ["miss", "miss"]

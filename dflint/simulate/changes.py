@@ -20,6 +20,7 @@ import json
 import os
 import stat
 import subprocess
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,7 +233,7 @@ def _verdict(
         if layer.volatile:
             return "may-rebuild", layer.volatile + "; BuildKit re-checks it and hits while it is unchanged"
         if selection_unknown and layer.sources:
-            return "may-rebuild", ".dockerignore changed: the files this layer selects may differ"
+            return "may-rebuild", "the ignore file changed: the files this layer selects may differ"
         if inherited == "may-rebuild":
             return "may-rebuild", f"rebuilds if an earlier layer is rebuilt{since}"
         return "hit", ""
@@ -350,32 +351,44 @@ def _umask() -> int:
 
 def _mode_changes(context_dir: str, ref: str) -> list[str]:
     """Tracked files and directories whose permission bits are not what a checkout of ``ref``
-    gives them (0666 or 0777 minus the umask). git records only the exec bit, but BuildKit
-    hashes every mode bit, so a ``chmod g+w`` since the checkout busts a COPY too."""
+    gave them. git records only the exec bit, but BuildKit hashes every mode bit, so a
+    ``chmod g+w`` since the checkout busts a COPY too. What a checkout gives is the mode most
+    paths of a kind share (the tree was checked out with one umask), or, without a clear
+    majority, 0666/0777 minus this process's umask."""
     mask = _umask()
-    expected = {"100644": 0o666 & ~mask, "100755": 0o777 & ~mask}
-    out: list[str] = []
+    seen: dict[str, dict[str, int]] = {"100644": {}, "100755": {}, "dir": {}}
     dirs: set[str] = set()
     for record in _git(context_dir, "ls-tree", "-r", "-z", ref, "--", ".").split("\0"):
         meta, _, path = record.partition("\t")
         mode = meta.split(" ", 1)[0]
-        if mode not in expected:
+        if mode not in ("100644", "100755"):
             continue
         parts = path.split("/")
         dirs.update("/".join(parts[:n]) for n in range(1, len(parts)))
-        try:
-            st = os.lstat(os.path.join(context_dir, path))
-        except OSError:
-            continue  # deleted: git diff names it
-        if stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) != expected[mode]:
-            out.append(path)
+        _perm_of(context_dir, path, seen[mode], regular=True)
     for path in dirs:
-        try:
-            if stat.S_IMODE(os.lstat(os.path.join(context_dir, path)).st_mode) != 0o777 & ~mask:
-                out.append(path)
-        except OSError:
-            continue
+        _perm_of(context_dir, path, seen["dir"], regular=False)
+    out: list[str] = []
+    for kind, default in (("100644", 0o666), ("100755", 0o777), ("dir", 0o777)):
+        perms = seen[kind]
+        expected = _majority(list(perms.values())) or default & ~mask
+        out += [path for path, perm in perms.items() if perm != expected]
     return out
+
+
+def _perm_of(context_dir: str, path: str, into: dict[str, int], *, regular: bool) -> None:
+    try:
+        st = os.lstat(os.path.join(context_dir, path))
+    except OSError:
+        return  # deleted: git diff names it
+    if stat.S_ISREG(st.st_mode) if regular else stat.S_ISDIR(st.st_mode):
+        into[path] = stat.S_IMODE(st.st_mode)
+
+
+def _majority(values: list[int]) -> int | None:
+    """The value more than half of ``values`` share, if any."""
+    common = Counter(values).most_common(1)
+    return common[0][0] if common and common[0][1] * 2 > len(values) else None
 
 
 def git_file(repo: str, rev: str, path: str) -> bytes | None:
