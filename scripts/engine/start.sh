@@ -26,6 +26,8 @@ for _ in $(seq 1 90); do
         exit 0
     fi
     if ! kill -0 "$launcher" 2>/dev/null; then
+        # a dockerd that dies early can leave its data-root mounted on itself
+        if mountpoint -q "$ENGINE_DIR/root"; then umount "$ENGINE_DIR/root" || true; fi
         engine_fail "dockerd exited: $(tail -n 1 "$ENGINE_LOG")"
     fi
     sleep 1
