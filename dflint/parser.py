@@ -977,7 +977,7 @@ def parse_text(text: str, path: str = "Dockerfile", templates: bool = False) -> 
 
 
 def _placeholders(text: str, path: str) -> list[Any]:
-    if "{" not in text and "%" not in text and "." not in path:
+    if "{" not in text and "%" not in text and "." not in path and "__" not in text and "@" not in text:
         return []  # no template form can occur: skip the import on the common path
     from dflint.templates import find_placeholders
 
