@@ -19,7 +19,7 @@ FILES = {
     'buildkit_syntax': 12232,
     'buildkit_undefined_var': 12503,
     'copy_add': 21844,
-    'df001_cache_busting_copy': 30167,
+    'df001_cache_busting_copy': 32167,
     'df002_malformed_chain': 11570,
     'dl3003_cd': 10206,
     'dl3006_untagged_image': 9285,
