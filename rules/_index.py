@@ -11,7 +11,7 @@ FORMAT = 2
 #: imported at start-up instead of trusting the rows below.
 FILES = {
     'apk': 8086,
-    'apt': 22342,
+    'apt': 23691,
     'buildkit_casing': 9864,
     'buildkit_copy_ignored': 4859,
     'buildkit_expose': 6173,
@@ -31,7 +31,7 @@ FILES = {
     'layers': 30064,
     'metadata': 19197,
     'node': 8712,
-    'pip': 16374,
+    'pip': 17806,
     'secrets_arg_env': 11963,
     'security': 26560,
     'shell_misc': 25391,
