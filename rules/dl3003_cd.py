@@ -162,8 +162,9 @@ class CdInsteadOfWorkdir(Rule):
     Nor is a `cd` into a directory the same RUN removes later (`git clone ... /src/app && cd
     /src/app && make install && rm -rf /src/app`, `cd build && make && cd .. && rm -rf build`),
     or one that leaves such a directory (`cd ..`, `cd /`, `cd -` before the `rm`; the php
-    images' `docker-php-source delete` removes `/usr/src/php`): the directory is a scratch
-    area of that one step. A WORKDIR would have to be set before the
+    images' `docker-php-source delete` removes `/usr/src/php`; a bare `cd` followed by the
+    removal of the directory it left, by its name in the home directory: `cd; rm -rf tmp`): the
+    directory is a scratch area of that one step. A WORKDIR would have to be set before the
     RUN creates it, and splitting the RUN around it would keep the temporary files in a
     layer. `cd -` is not reported either: it undoes the `cd` before it, which is reported.
 
