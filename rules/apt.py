@@ -125,6 +125,8 @@ class AptGetPinVersions(Rule):
 
     code = "DL3008"
     name = "apt-get-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apt-get", "apt", "aptitude"})
     severity = Severity.WARNING
     summary = "Pin versions in apt-get install"
 
@@ -251,6 +253,8 @@ class AptListsNotDeleted(Rule):
 
     code = "DL3009"
     name = "apt-lists-not-deleted"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apt-get", "apt", "aptitude"})
     severity = Severity.INFO
     summary = "Delete the apt-get lists after installing something"
     fix_safety = FixSafety.SAFE
@@ -334,6 +338,8 @@ class AptGetMissingYes(Rule):
 
     code = "DL3014"
     name = "apt-get-missing-yes"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apt-get", "apt", "aptitude"})
     severity = Severity.WARNING
     summary = "Use the -y switch to avoid manual input: `apt-get -y install <package>`"
     fix_safety = FixSafety.SAFE
@@ -389,6 +395,8 @@ class AptGetInstallRecommends(Rule):
 
     code = "DL3015"
     name = "apt-get-install-recommends"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apt-get", "apt", "aptitude"})
     severity = Severity.INFO
     summary = "Avoid additional packages by specifying `--no-install-recommends`"
     fix_safety = FixSafety.SAFE
@@ -436,6 +444,8 @@ class AptCommand(Rule):
 
     code = "DL3027"
     name = "apt-command"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apt"})
     severity = Severity.WARNING
     summary = "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead"
 

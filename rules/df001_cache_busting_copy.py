@@ -477,6 +477,7 @@ class CacheBustingCopyOrder(Rule):
 
     code = "DF001"
     name = "cache-busting-copy-order"
+    instructions = frozenset({"copy", "add"})
     severity = Severity.WARNING
     summary = "Source copied before the dependency install busts its cache"
     fix_safety = FixSafety.UNSAFE

@@ -128,6 +128,8 @@ class GemPinVersions(Rule):
 
     code = "DL3028"
     name = "gem-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"gem"})
     severity = Severity.WARNING
     summary = "Pin versions in gem install: `gem install <gem>:<version>`"
 
@@ -254,6 +256,8 @@ class GoPinVersions(Rule):
 
     code = "DL3062"
     name = "go-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"go"})
     severity = Severity.WARNING
     summary = "Pin versions in go: `go install <package>@<version>`"
 

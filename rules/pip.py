@@ -144,6 +144,8 @@ class PipPinVersions(Rule):
 
     code = "DL3013"
     name = "pip-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"pip"})
     severity = Severity.WARNING
     summary = "Pin versions in pip: `pip install <package>==<version>` or `pip install -r <file>`"
 
@@ -236,6 +238,8 @@ class PipNoCacheDir(Rule):
 
     code = "DL3042"
     name = "pip-cache-dir"
+    instructions = frozenset({"run"})
+    commands = frozenset({"pip"})
     severity = Severity.WARNING
     summary = "Avoid use of cache directory with pip: `pip install --no-cache-dir <package>`"
     fix_safety = FixSafety.SAFE

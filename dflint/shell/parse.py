@@ -8,7 +8,7 @@ sometimes turns it into ERROR; the scanner already knows exactly where each here
 
 from __future__ import annotations
 
-import threading
+import _thread
 from typing import Any
 
 from dflint.records import FrozenRecord, replace
@@ -30,7 +30,9 @@ from dflint.shell.tokens import HereDoc, Token, scan_script
 from dflint.shell.words import static_value, unquoted_text
 from dflint.shell.wrappers import unwrap
 
-_LOCK = threading.Lock()
+# ``_thread`` rather than ``threading``: the lock is all that is needed, and ``threading`` is an
+# import (with ``_weakrefset``) every lint would pay for.
+_LOCK = _thread.allocate_lock()
 _PARSER: Any = None
 
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
@@ -43,11 +45,42 @@ _SCOPES = frozenset({"subshell", "command_substitution", "process_substitution"}
 def _parser() -> Any:
     global _PARSER
     if _PARSER is None:
-        import tree_sitter_bash
         from tree_sitter import Language, Parser
 
-        _PARSER = Parser(Language(tree_sitter_bash.language()))
+        _PARSER = Parser(Language(_bash_language()))
     return _PARSER
+
+
+def _bash_language() -> Any:
+    """tree-sitter-bash's language pointer, from its compiled ``_binding`` module directly.
+
+    Why not ``import tree_sitter_bash``: the package's ``__init__`` imports ``importlib.resources``
+    (for a highlighting query dflint never reads), which pulls in tempfile, shutil, random, bz2
+    and lzma: more start-up than parsing every RUN of a file. The binding is found the way the
+    import system would find it; anything unexpected falls back to the plain import.
+    """
+    import sys
+
+    name = "tree_sitter_bash._binding"
+    binding = sys.modules.get(name)
+    if binding is None:
+        try:
+            from importlib.machinery import PathFinder
+
+            package = PathFinder.find_spec("tree_sitter_bash")
+            spec = PathFinder.find_spec(name, package.submodule_search_locations) if package else None
+            if spec is None or spec.loader is None:
+                raise ImportError(name)
+            binding = spec.loader.create_module(spec)
+            if binding is None:
+                raise ImportError(name)
+            spec.loader.exec_module(binding)
+            sys.modules[name] = binding
+        except Exception:
+            import tree_sitter_bash
+
+            return tree_sitter_bash.language()
+    return binding.language()
 
 
 def _parse_tree(text: str) -> Any:
