@@ -290,8 +290,10 @@ _RAW_SOURCE_FILE = LazyPattern(r"^[a-z]+://(raw\.githubusercontent\.com|gist\.gi
 
 def _fetches_only_small_files(cmd: SimpleCommand) -> bool:
     """Whether every URL the command fetches names a signature, key, checksum or patch file, or
-    a single file of a source repository."""
-    urls = [w.unquoted for w in cmd.args if "://" in w.unquoted and not w.unquoted.startswith("-")]
+    a single file of a source repository. A URL held in a variable counts by the suffix written
+    after it (``wget -O go.tgz.asc "$url.asc"``)."""
+    _, operands = parse_options(cmd.args, WGET_VALUES)
+    urls = [w.unquoted for w in operands if "://" in w.unquoted or w.unquoted.startswith("$")]
     if not urls:
         return False
     return all(
@@ -315,7 +317,8 @@ class WgetWithoutProgress(Rule):
     keys, checksums, patches and shell scripts (`.asc`, `.sig`, `.gpg`, `.pub`, `.sha256`,
     `SHA256SUMS`, `.patch`, `.sh`...), or single files of a source repository
     (`raw.githubusercontent.com/...`, `github.com/.../raw/...`: scripts and configuration) —
-    prints a line or two and is not reported.
+    prints a line or two and is not reported; a URL held in a variable is judged by the suffix
+    written after it (`wget -O go.tgz.asc "$url.asc"`).
 
     Nor is the `wget` of an Alpine or busybox image, which is the busybox applet unless the stage
     (or one it is built `FROM`) runs `apk add wget`: the applet has no `--progress` option (the
