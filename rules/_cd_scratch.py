@@ -60,10 +60,16 @@ def _ancestors(path: str) -> list[str]:
 
 
 def _removed(path: str, removals: list[str]) -> bool:
+    """Whether a removal covers ``path`` or a parent of it. A path relative to an unknown start
+    (``git clone ... amoc_build && cd amoc_build``) is also covered by an absolute removal that
+    ends with it (``rm -rf /amoc_build``): the script itself says where it was."""
     if not path:
         return False
     candidates = _ancestors(path)
-    return any(fnmatch.fnmatchcase(p, r) for r in removals for p in candidates)
+    if any(fnmatch.fnmatchcase(p, r) for r in removals for p in candidates):
+        return True
+    relative = [p for p in candidates if not p.startswith(("/", "$", "~", "."))]
+    return any(r.startswith("/") and r.endswith("/" + p) for r in removals for p in relative)
 
 
 def scratch_area_cds(script: ShellScript, workdir: str = "") -> set[SimpleCommand]:

@@ -172,7 +172,11 @@ class CdInsteadOfWorkdir(Rule):
     or one that leaves such a directory (`cd ..`, `cd /`, `cd -` before the `rm`; the php
     images' `docker-php-source delete` removes `/usr/src/php`; a bare `cd` followed by the
     removal of the directory it left, by its name in the home directory: `cd; rm -rf tmp`): the
-    directory is a scratch area of that one step. Nor is a first `cd` into the directory the
+    directory is a scratch area of that one step (a directory cloned relative to an unknown
+    WORKDIR counts as removed when the script removes it by an absolute path that ends with it:
+    `git clone $URL app && cd app && ... && rm -rf /app`). Nor is a `cd` inside a shell function
+    (`clone() { git clone "$1" "$2"; cd "$2"; }`): it goes where each call says, which no single
+    WORKDIR can express. Nor is a first `cd` into the directory the
     WORKDIR already set (`WORKDIR /src` then `RUN cd /src && make`): it changes nothing, and
     WORKDIR is already used. A WORKDIR would have to be set before the
     RUN creates it, and splitting the RUN around it would keep the temporary files in a
@@ -240,8 +244,8 @@ class CdInsteadOfWorkdir(Rule):
             start = "" if item.onbuild else _workdir_before(ctx, item.run, escape)
             scratch = scratch_area_cds(item.script, start)
             for cd in item.script.cd_commands:
-                if cd.in_substitution or cd.name_word is None:
-                    continue
+                if cd.in_substitution or cd.name_word is None or cd.in_function:
+                    continue  # a function's cd goes where its caller says: no WORKDIR can
                 fix = _workdir_fix(ctx, item) if first else None
                 stays = first and _cd_target(cd) == start != ""
                 first = False
