@@ -11,6 +11,7 @@ from __future__ import annotations
 import _thread
 from typing import Any
 
+from dflint.lazyre import LazyPattern
 from dflint.records import FrozenRecord, replace
 from dflint.shell.model import (
     Assignment,
@@ -84,6 +85,7 @@ def _bash_language() -> Any:
 
 
 def _parse_tree(text: str) -> Any:
+    """The tree-sitter tree of ``text``, which must have gone through :func:`_crash_safe` first."""
     with _LOCK:
         return _parser().parse(text.encode("utf-8", "surrogatepass"))
 
@@ -517,6 +519,23 @@ def _mask_heredocs(script: str, heredocs: list[HereDoc]) -> str:
     return "".join(chars)
 
 
+def _crash_safe(text: str) -> str:
+    """``text`` with every character outside the Basic Multilingual Plane replaced by U+E000.
+
+    tree-sitter-bash 0.25 reads out of bounds on a `{` followed by a 4-byte UTF-8 character
+    (tree-sitter/tree-sitter-bash#337, open): the process dies with SIGSEGV or not, depending on
+    what happens to be mapped there. One private-use BMP character per astral one keeps the shell
+    meaning (both are plain word characters) and every code point offset; words are read from
+    the original script by those offsets, so their text is unchanged.
+    """
+    if text.isascii():
+        return text
+    return _ASTRAL.sub("\ue000", text)
+
+
+_ASTRAL = LazyPattern("[\U00010000-\U0010FFFF]")
+
+
 def analyse_script(
     script: str,
     position_of: PositionOf | None = None,
@@ -525,9 +544,10 @@ def analyse_script(
     """Analyse one shell script. Never raises: broken input yields ``syntax_errors``."""
     position_of = position_of or script_positions(script)
     tokens, heredocs = scan_script(script, position_of)
-    builder = _Builder(script, _mask_heredocs(script, heredocs), position_of, heredocs)
+    masked = _crash_safe(_mask_heredocs(script, heredocs))
+    builder = _Builder(script, masked, position_of, heredocs)
     try:
-        tree = _parse_tree(_mask_heredocs(script, heredocs))
+        tree = _parse_tree(masked)
         builder.walk(tree.root_node, _Where())
     except RecursionError:
         end = len(script)

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from size_engine import (
+
+from engine.size_engine import (
     APT_GROUPS,
     BASES,
     COPY_STEPS,
