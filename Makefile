@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.stamp-run
 STAMP_TEST := $(VENV)/.stamp-test
 SAMPLE ?= fixtures/seeds/000_flask/Dockerfile
 
-.PHONY: run test lint bench corpus precision clean install
+.PHONY: run test lint bench corpus precision clean install engine
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/parse.py
 	@for b in benchmarks/lint.py benchmarks/compare_hadolint.py benchmarks/lsp.py; do \
 		if [ -f $$b ]; then $(BIN)/python $$b || exit $$?; fi; done
+
+## make engine: the opt-in suite against a real BuildKit (root; private dockerd, stop: scripts/engine/stop.sh).
+engine: $(STAMP_TEST)
+	scripts/engine/setup.sh
+	$(BIN)/python -m pytest -m engine tests/engine
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -4,9 +4,9 @@ Each case is built on the engine and every layer's estimate is compared with wha
 history`` reports. Targets (issue 11): apt layers within 10% on the slim and the full Debian
 base, pip installs within 15%, COPY and ADD of the build context exact.
 
-Needs the engine (``make engine``): skipped when ``DOCKER_HOST`` reaches no dockerd or the local
-bases are missing. The figures behind docs/simulate.md ("Layer and image sizes") come from
-``benchmarks/evaluator_accuracy.py``, which runs the same cases and prints the table.
+Needs the engine (``make engine``; the ``engine`` fixture skips without one). The figures behind
+docs/simulate.md ("Layer and image sizes") come from ``benchmarks/evaluator_accuracy.py``, which
+runs the same cases and prints the table.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from size_engine import (
+
+from engine.buildkit import Engine
+from engine.size_engine import (
     APT_GROUPS,
     BASES,
     COPY_STEPS,
@@ -25,32 +27,17 @@ from size_engine import (
     apt_steps,
     copy_files,
     download_wheels,
-    engine_env,
     measure,
     measure_pip,
-    missing_bases,
 )
 
-pytestmark = pytest.mark.engine
-
 
 @pytest.fixture(scope="module")
-def env() -> dict[str, str]:
-    found = engine_env()
-    if found is None:
-        pytest.skip("no Docker engine (make engine; DOCKER_HOST)")
-    missing = missing_bases(found)
-    if missing:
-        pytest.skip(f"engine lacks the local bases {missing} (scripts/engine setup)")
-    return found
-
-
-@pytest.fixture(scope="module")
-def apt_rows(env: dict[str, str]) -> dict[tuple[str, str], Row]:
+def apt_rows(engine: Engine) -> dict[tuple[str, str], Row]:
     rows: dict[tuple[str, str], Row] = {}
     for base in BASES:
         for group, packages in APT_GROUPS.items():
-            for package, row in zip(packages, measure(env, group, base, apt_steps(packages)), strict=True):
+            for package, row in zip(packages, measure(engine, group, base, apt_steps(packages)), strict=True):
                 rows[base, package] = row
     return rows
 
@@ -74,8 +61,8 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="module")
-def pip_rows(env: dict[str, str], wheels: Path) -> dict[str, Row]:
-    return dict(zip(PIP_CASES, measure_pip(env, wheels), strict=True))
+def pip_rows(engine: Engine, wheels: Path) -> dict[str, Row]:
+    return dict(zip(PIP_CASES, measure_pip(engine, wheels), strict=True))
 
 
 @pytest.mark.parametrize("case", list(PIP_CASES))
@@ -87,7 +74,7 @@ def test_pip_layer_within_15_percent(pip_rows: dict[str, Row], case: str) -> Non
     )
 
 
-def test_copy_and_add_exact(env: dict[str, str]) -> None:
-    rows = measure(env, "copy", "debian:bookworm-slim", COPY_STEPS, copy_files)
+def test_copy_and_add_exact(engine: Engine) -> None:
+    rows = measure(engine, "copy", "debian:bookworm-slim", COPY_STEPS, copy_files)
     for row in rows:
         assert (row.instruction, row.estimate) == (row.instruction, row.real), row
