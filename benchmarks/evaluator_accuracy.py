@@ -34,6 +34,7 @@ from engine.size_engine import (  # noqa: E402
     download_wheels,
     measure,
     measure_pip,
+    official_base,
 )
 
 TARGETS = {"apt": 0.10, "pip": 0.15, "copy": 0.0}
@@ -42,8 +43,11 @@ TARGETS = {"apt": 0.10, "pip": 0.15, "copy": 0.0}
 def run_apt(engine: Engine) -> list[tuple[str, Row]]:
     out: list[tuple[str, Row]] = []
     for base in BASES:
+        official, deviations = official_base(engine, base)
+        for name, (have, snapshot) in sorted(deviations.items()):
+            print(f"{base}: {name} {have} (the snapshot's {snapshot} is gone from the archive)")
         for group, packages in APT_GROUPS.items():
-            rows = measure(engine, group, base, apt_steps(packages))
+            rows = measure(engine, group, base, apt_steps(packages), engine_base=official)
             out.extend((package, row) for package, row in zip(packages, rows, strict=True))
     return out
 

@@ -11,7 +11,9 @@ Output (kept small by limiting it to the closures of a list of popular packages)
     {"suite", "arch", "generated_from", "generated_on",
      "packages": {name: [installed_kib, [depends], [recommends]]},
      "sets": {"minbase": [...], "python-slim": [...], "buildpack-deps": [...]},
+     "image_versions": {set: {name: version in the image snapshot}},
      "upgrades": {set: [names whose image version is older than the archive's]},
+     "forces": {set: {name: [packages of the set that installing name upgrades too]}},
      "file_bytes": {name: bytes}, "excluded_bytes": {policy: {name: bytes}},
      "dpkg": {name: [status_bytes, info_bytes, templates_bytes, ldconfig]}}
 
@@ -303,15 +305,23 @@ def older(version: str, than: str) -> bool:
     return subprocess.run(["dpkg", "--compare-versions", version, "lt", than], check=False).returncode == 0
 
 
+def source_of(record: dict[str, str]) -> str:
+    """The source package a binary was built from (``Source: perl (5.36.0-7)`` -> ``perl``)."""
+    return (record.get("Source") or record["Package"]).split()[0]
+
+
 def forced_upgrades(
     table: dict[str, list[object]],
     records: dict[str, dict[str, str]],
     image: dict[str, str],
     upgrades: list[str],
 ) -> dict[str, list[str]]:
-    """Per package, the image's packages its Depends/Pre-Depends need newer than the image has
-    (``perl`` needs ``perl-base (= its own version)``): installing it upgrades them too. Only
-    packages in ``upgrades`` can fail a relation (the rest are at the archive's version)."""
+    """Per package, the image's packages that installing it upgrades too. Two reasons, both seen
+    on the engine: its Depends/Pre-Depends need a newer version than the image has (``perl``
+    needs ``perl-base (= its own version)``), or it is built from the same source package (apt
+    2.6 upgrades the installed binaries of that source along: ``apt-get install xz-utils``
+    upgraded liblzma5 though ``liblzma5 (>= 5.4.0)`` was met). Only packages in ``upgrades``
+    can be concerned (the others are at the archive's version)."""
     out: dict[str, list[str]] = {}
     for name in sorted(table):
         rec = records[name]
@@ -319,7 +329,11 @@ def forced_upgrades(
         needs = [
             dep
             for dep in upgrades
-            if dep in wanted and dep != name and not satisfies(image[dep], *wanted[dep])
+            if dep != name
+            and (
+                source_of(records[dep]) == source_of(rec)
+                or (dep in wanted and not satisfies(image[dep], *wanted[dep]))
+            )
         ]
         if needs:
             out[name] = needs
@@ -419,6 +433,7 @@ def main(argv: list[str] | None = None) -> int:
             "python-slim": sorted(python_slim),
             "buildpack-deps": sorted(buildpack),
         },
+        "image_versions": {"minbase": image},
         "upgrades": {"minbase": upgrades},
         "forces": {"minbase": forced_upgrades(table, records, image, upgrades)},
     }

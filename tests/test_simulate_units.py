@@ -208,6 +208,24 @@ def test_apt_install_of_an_outdated_base_package_upgrades_it() -> None:
     assert "tzdata" not in model.apt_closure(["wget"], False, have, fs.excludes, fs.upgradable)[1]
 
 
+def test_apt_install_upgrades_outdated_base_packages_it_needs_or_shares_a_source_with() -> None:
+    """perl needs perl-base of its own version; apt 2.6 also upgrades the installed binaries of
+    the source it installs from (xz-utils took liblzma5 along on the engine). Only packages the
+    image has older than the archive can be concerned."""
+    model = SizeModel()
+    fs = model.stage_fs("debian:bookworm-slim")
+    assert fs.forces["perl"] == ["perl-base"]
+    assert "perl-base" in fs.upgradable
+    _size, new, _ = model.apt_closure(["git"], False, fs.base_packages, fs.excludes, fs.upgradable, fs.forces)
+    assert {"git", "perl", "perl-base"} <= set(new)
+    assert new.count("perl-base") == 1
+    # Without the forces (another base, no snapshot versions) nothing of the base is unpacked again.
+    _size, plain, _ = model.apt_closure(["git"], False, fs.base_packages, fs.excludes)
+    assert "perl-base" not in plain and set(plain) < set(new)
+    versions = model.apt["image_versions"]["minbase"]
+    assert set(versions) == fs.base_packages and versions["tzdata"] == "2026b-0+deb12u1"
+
+
 def test_dpkg_state_bytes_rewrites_status_and_adds_info_files() -> None:
     from dflint.simulate.size import APT_LOG_BYTES, APT_LOG_BYTES_PER_PACKAGE
 

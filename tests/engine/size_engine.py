@@ -60,13 +60,18 @@ def measure(
     base: str,
     steps: list[str],
     files: Callable[[Path], None] | None = None,
+    engine_base: str | None = None,
 ) -> list[Row]:
-    """Build ``FROM base`` + ``steps`` (layer instructions only) and compare every step."""
+    """Build ``FROM base`` + ``steps`` (layer instructions only) and compare every step.
+
+    dflint reads ``FROM base``; the engine builds on ``engine_base`` when given (the stand-in
+    brought to the official image's package versions, :func:`official_base`).
+    """
     dockerfile = f"FROM {base}\n" + "".join(step + "\n" for step in steps)
     tmp = Path(tempfile.mkdtemp(prefix="dflint-size-"))
     tag = f"dflint-size/{case}:{base.replace(':', '-')}"
     try:
-        write_context(tmp, {}, dockerfile)
+        write_context(tmp, {}, dockerfile.replace(f"FROM {base}\n", f"FROM {engine_base or base}\n", 1))
         if files is not None:
             files(tmp)
         estimates = estimate_layers(dockerfile, tmp)
@@ -81,6 +86,61 @@ def measure(
         Row(case, base, step, size, est, conf, note)
         for step, size, (est, conf, note) in zip(steps, real, estimates, strict=True)
     ]
+
+
+def image_versions(engine: Engine, image: str) -> dict[str, str]:
+    """The dpkg packages of a local image and their versions (``dpkg-query`` in a container)."""
+    out = engine.docker(
+        "run", "--rm", "--network", "none", image, "dpkg-query", "-W", "-f", "${Package}=${Version}\\n"
+    ).stdout
+    return dict(line.split("=", 1) for line in out.split())
+
+
+def official_versions() -> dict[str, str]:
+    """The official debian:bookworm(-slim) image's packages (repo-info snapshot in the apt data)."""
+    from dflint.simulate.size import SizeModel
+
+    return dict(SizeModel().apt["image_versions"]["minbase"])
+
+
+def official_base(engine: Engine, base: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The stand-in ``base`` with the official image's package versions, and what still differs.
+
+    debootstrap installs the point release; the official images also carry the security updates
+    of their build date (liblzma5, libpcre2-8-0 in the 2026-09-18 snapshot). The difference
+    shows in layers: apt upgrades an outdated base package along with another binary of its
+    source (xz-utils took liblzma5 with it). So the stand-in gets those versions in a layer of
+    its own (logs removed: the official images ship none); a version the archive no longer has
+    falls back to the archive's, and is returned as ``{name: (have, official)}``.
+    Raises when the package sets differ (then the stand-in is not that image at all).
+    """
+    tag = f"dflint-size/{base.replace(':', '-')}-official"
+    official = official_versions()
+    have = image_versions(engine, base)
+    if set(have) != set(official):
+        raise AssertionError(
+            f"{base} stand-in: extra {sorted(set(have) - set(official))}, "
+            f"missing {sorted(set(official) - set(have))} against the official image"
+        )
+    if engine.docker("image", "inspect", tag, check=False).returncode:
+        pins = [f"{name}={version}" for name, version in sorted(official.items()) if have[name] != version]
+        install = "apt-get install -y --no-install-recommends"
+        script = " && ".join(
+            f"({install} {pin} || {install} {pin.split('=')[0]})" for pin in pins
+        ) or "true"
+        context = Path(tempfile.mkdtemp(prefix="dflint-official-"))
+        try:
+            write_context(
+                context,
+                {},
+                f"FROM {base}\nRUN apt-get update && {script} && rm -rf /var/lib/apt/lists/*"
+                " /var/log/dpkg.log /var/log/apt/*.log /var/log/apt/eipp.log.xz\n",
+            )
+            engine.build(context, tag=tag)
+        finally:
+            shutil.rmtree(context, ignore_errors=True)
+    now = image_versions(engine, tag)
+    return tag, {name: (now[name], version) for name, version in official.items() if now[name] != version}
 
 
 # -- the cases ----------------------------------------------------------------------------------
