@@ -290,7 +290,10 @@ def test_base_image_normalised_and_family_reasons() -> None:
     assert "same variant as oraclelinux:9-slim" in family.note
     aliased = model.base_image("ghcr.io/oracle/oraclelinux:9", False)
     assert aliased.confidence == "heuristic" and "Oracle" in aliased.note
-    assert model.base_image("eclipse-temurin:21-jdk-noble", False).size_bytes is None
+    # The JDK figure does not stand in for a JRE tag (its own entry) or for a JDK on Alpine.
+    jdk = model.base_image("eclipse-temurin:17-jdk-jammy", False)
+    assert (jdk.size_bytes, jdk.confidence) == (448_570_000, "heuristic")
+    assert model.base_image("eclipse-temurin:21-jre", False).size_bytes == 287_540_000
     assert model.base_image("quay.io/centos/centos:stream9", False).size_bytes is None
 
 
@@ -300,8 +303,12 @@ def test_base_image_exact_family_unknown() -> None:
     assert (exact.size_bytes, exact.confidence) == (119_200_000, "data")
     family = model.base_image("python:3.9-slim", False)
     assert (family.size_bytes, family.confidence) == (119_200_000, "heuristic")
-    assert model.base_image("nginx:alpine", False).confidence == "unknown"
-    assert model.base_image("nginx:alpine", False).size_bytes is None
+    assert model.base_image("nginx:alpine", False).confidence == "data"
+    # alpine-slim lacks the modules the alpine figure holds: no family match, no guess.
+    assert model.base_image("nginx:1.26.3-alpine-slim", False).confidence == "unknown"
+    assert model.base_image("nginx:1.26.3-alpine-slim", False).size_bytes is None
+    chiseled = "mcr.microsoft.com/dotnet/runtime-deps:8.0-jammy-chiseled"
+    assert model.base_image(chiseled, False).size_bytes is None
     assert model.base_image("ruby:3.4", False).size_bytes is None
     assert model.base_image("example.com/own/image:1", False).size_bytes is None
     assert model.base_image("scratch", True).size_bytes == 0
