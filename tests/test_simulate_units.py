@@ -227,17 +227,23 @@ def test_apt_install_upgrades_outdated_base_packages_it_needs_or_shares_a_source
 
 
 def test_dpkg_state_bytes_rewrites_status_and_adds_info_files() -> None:
-    from dflint.simulate.size import APT_LOG_BYTES, APT_LOG_BYTES_PER_PACKAGE
+    from dflint.simulate import size as sizes
 
     model = SizeModel()
     fs = model.stage_fs("debian:bookworm-slim")
     state = model.apt["dpkg"]
-    fs.installed.add("bzip2")
+    model.record_install(fs, ["bzip2"])
     status = sum(state[name][0] for name in fs.base_packages | {"bzip2"})
     assert 70_000 < status < 90_000  # /var/lib/dpkg/status of the bookworm image: ~78 KB
-    expected = 2 * status + state["bzip2"][1] + APT_LOG_BYTES + APT_LOG_BYTES_PER_PACKAGE
+    logs = sizes.APT_EIPP_LOG_BYTES + sizes.APT_LOG_BYTES_PER_RUN + sizes.APT_LOG_BYTES_PER_PACKAGE
     assert state["bzip2"][2:] == [0, 0]  # no debconf templates, no ldconfig trigger
-    assert model.dpkg_state_bytes(fs, ["bzip2"]) == expected
+    first = model.dpkg_state_bytes(fs, ["bzip2"])
+    assert first == 2 * status + state["bzip2"][1] + logs
+    # The logs are appended to, so a later install layer holds the earlier runs' lines again.
+    model.record_install(fs, ["patch"])
+    later = model.dpkg_state_bytes(fs, ["patch"])
+    grown = sizes.APT_LOG_BYTES_PER_RUN + sizes.APT_LOG_BYTES_PER_PACKAGE
+    assert later == first + 2 * state["patch"][0] - state["bzip2"][1] + state["patch"][1] + grown
 
 
 def test_pip_closure_flask_from_table() -> None:

@@ -9,9 +9,11 @@ What is modelled (dive's view of a layer: every byte written, even if a later la
 
 * apt-get install: the dependency closure (Depends + Pre-Depends, plus Recommends unless
   ``--no-install-recommends``) minus the base image's packages and what earlier layers of the
-  stage installed, summed from ``Installed-Size``, plus the bytecode Debian compiles at install
-  time for Python packages (:data:`PY_BYTECODE_RATIO`); ``apt-get update`` adds the package lists
-  unless the same RUN removes ``/var/lib/apt/lists`` (or they sit on a cache mount).
+  stage installed, plus the outdated base packages it names or drags along; per package the
+  bytes of its files (minus what the base's dpkg excludes drop), plus the bytecode Debian
+  compiles at install time for Python packages (:data:`PY_BYTECODE_RATIO`), plus the dpkg/apt
+  state the install rewrites (:meth:`SizeModel.dpkg_state_bytes`); ``apt-get update`` adds the
+  package lists unless the same RUN removes ``/var/lib/apt/lists`` (or they sit on a cache mount).
 * pip install: the shipped table of measured installs with their dependencies; ``-r file`` is
   read from the context; unknown names are a heuristic; the wheel cache is counted unless
   ``--no-cache-dir`` (or a cache mount on it).
@@ -68,13 +70,17 @@ NPM_DEPENDENCY_BYTES = 3 * MIB
 PY_BYTECODE_RATIO = 0.85
 _BYTE_COMPILED = re.compile(r"python3-.+|libpython3\.\d+-(minimal|stdlib)")
 #: What an install layer holds besides the packages' files: dpkg's and apt's own state. Read from
-#: a ``docker save`` of one-package layers on the engine (bookworm-slim stand-in, dockerd 20.10):
+#: a ``docker save`` of install layers on the engine (bookworm-slim stand-in, dockerd 20.10):
 #: /var/lib/dpkg/status and status-old, whole (each package's stanza: ``dpkg`` in the apt data);
-#: each new package's /var/lib/dpkg/info files (``dpkg`` too); apt's and dpkg's logs, which the
-#: official images ship empty: /var/log/apt/eipp.log.xz (~4.5 KB), term.log, history.log and
-#: /var/log/dpkg.log (a fixed part and a part per package).
-APT_LOG_BYTES = 5_600
-APT_LOG_BYTES_PER_PACKAGE = 800
+#: each new package's /var/lib/dpkg/info files (``dpkg`` too); and the logs. The official images
+#: ship no logs, but apt and dpkg append to theirs, so each install layer holds them whole again:
+#: /var/log/dpkg.log, apt/term.log and apt/history.log grow by ~690 B per install run, ~890 B per
+#: package installed and ~550 B per run that ran the ldconfig trigger (fitted on four layers of
+#: one to three runs, within 50 B); /var/log/apt/eipp.log.xz (~4.5 KB) is rewritten each time.
+APT_EIPP_LOG_BYTES = 4_500
+APT_LOG_BYTES_PER_RUN = 690
+APT_LOG_BYTES_PER_PACKAGE = 890
+APT_LOG_BYTES_PER_TRIGGER_RUN = 550
 #: Fallback stanza size for a package the dpkg data lacks (the mean over the bookworm image).
 DPKG_STATUS_BYTES_PER_PACKAGE = 890
 #: A package that triggers ldconfig makes it rewrite /etc/ld.so.cache and
@@ -161,6 +167,10 @@ class StageFs:
     #: package -> base packages it needs newer than the base has (``perl`` -> ``perl-base``).
     forces: Mapping[str, list[str]] = field(default_factory=dict)
     installed: set[str] = field(default_factory=set)
+    #: apt install runs so far in the stage, and how many ran the ldconfig trigger (their log
+    #: lines stay in every later install layer).
+    apt_runs: int = 0
+    trigger_runs: int = 0
     #: absolute path in the image -> bytes, for files COPY'd from the context.
     copies: dict[str, int] = field(default_factory=dict)
     #: absolute path in the image -> path in the context.
@@ -173,6 +183,8 @@ class StageFs:
             self.upgradable,
             self.forces,
             set(self.installed),
+            self.apt_runs,
+            self.trigger_runs,
             dict(self.copies),
             dict(self.origins),
         )
@@ -354,11 +366,13 @@ class SizeModel:
         return size
 
     def dpkg_state_bytes(self, fs: StageFs, new: list[str]) -> int:
-        """dpkg/apt state an install layer rewrites, after ``new`` joined ``fs.installed``.
+        """dpkg/apt state an install layer rewrites, after ``new`` joined ``fs.installed`` (and
+        the run was counted in ``fs.apt_runs``/``fs.trigger_runs``).
 
         status and status-old (every installed package's stanza), the new packages' info
-        files, the logs, and ld.so.cache / debconf's databases when a new package triggers
-        them (see :data:`APT_LOG_BYTES`, :data:`LDCONFIG_BYTES`, :data:`DEBCONF_DB_RATIO`).
+        files, the logs so far, and ld.so.cache / debconf's databases when a new package
+        triggers them (see :data:`APT_LOG_BYTES_PER_RUN`, :data:`LDCONFIG_BYTES`,
+        :data:`DEBCONF_DB_RATIO`).
         """
         state: dict[str, list[int]] = self.apt.get("dpkg", {})
         unknown = [0, 0, 0, 0]
@@ -368,13 +382,27 @@ class SizeModel:
 
         status = sum(stanza(name) for name in fs.base_packages | fs.installed)
         info = [state.get(name, unknown) for name in new]
-        size = 2 * status + sum(i[1] for i in info) + APT_LOG_BYTES + APT_LOG_BYTES_PER_PACKAGE * len(new)
+        logs = (
+            APT_EIPP_LOG_BYTES
+            + APT_LOG_BYTES_PER_RUN * fs.apt_runs
+            + APT_LOG_BYTES_PER_PACKAGE * len(fs.installed)
+            + APT_LOG_BYTES_PER_TRIGGER_RUN * fs.trigger_runs
+        )
+        size = 2 * status + sum(i[1] for i in info) + logs
         if any(i[3] for i in info):
             size += LDCONFIG_BYTES
         if any(i[2] for i in info):
             templates = sum(state.get(name, unknown)[2] for name in fs.base_packages | fs.installed)
             size += 2 * (int(DEBCONF_DB_RATIO * templates) + DEBCONF_CONFIG_BYTES)
         return size
+
+    def record_install(self, fs: StageFs, new: list[str]) -> None:
+        """Count one install run that added ``new`` to the stage (for the logs it leaves)."""
+        state: dict[str, list[int]] = self.apt.get("dpkg", {})
+        fs.installed.update(new)
+        fs.apt_runs += 1
+        if any(state.get(name, [0, 0, 0, 0])[3] for name in new):
+            fs.trigger_runs += 1
 
     # -- pip ---------------------------------------------------------------------------------
     def pip_closure(self, names: list[str]) -> tuple[int, int, list[str]]:
@@ -438,8 +466,9 @@ class SizeModel:
                         fs.upgradable - fs.installed,
                         fs.forces,
                     )
-                    fs.installed.update(new)
-                    total += size + (self.dpkg_state_bytes(fs, new) if new else 0)
+                    if new:
+                        self.record_install(fs, new)
+                        total += size + self.dpkg_state_bytes(fs, new)
                     if not self.apt:
                         confidences.append("unknown")
                         notes.append("no apt data shipped")
