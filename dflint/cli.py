@@ -1,8 +1,11 @@
 """The `dflint` command: argument parsing and sub-commands, nothing else.
 
-`dflint [PATH ...]` lints (the `check` sub-command is implied); `parse`, `rules`, `rule`, `lsp`
-and `simulate` are sub-commands. Exit codes follow ruff: 0 nothing at or above the failure
-threshold, 1 findings, 2 usage, configuration or unreadable input.
+`dflint [PATH ...]` lints (the `check` sub-command is implied); `parse`, `rules`, `rule`, `lsp`,
+`simulate` and `config` are sub-commands. Exit codes follow ruff: 0 nothing at or above the
+failure threshold, 1 findings, 2 usage, configuration or unreadable input.
+
+The lint command also takes hadolint's spellings (`-f`, `-t`, `-c`, `--no-fail`, `--no-color`,
+`--error CODE`...), so a CI script written for hadolint runs unchanged.
 
 Imports are deferred into the functions that need them: a plain lint must not pay for rich,
 pygls or the evaluator.
@@ -14,17 +17,20 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from dflint import __version__
+
+if TYPE_CHECKING:
+    from dflint.report.model import FileResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Kept as literals (not imported from dflint.report) so `--help` costs no reporter import;
 # tests/test_cli.py checks they match dflint.report.FORMATS and ALIASES.
-FORMATS = ("tty", "concise", "json", "sarif", "gitlab", "checkstyle", "github", "gnu")
-FORMAT_ALIASES = ("full", "text", "gitlab_codeclimate", "codeclimate")
-SUBCOMMANDS = ("check", "parse", "rules", "rule", "lsp", "simulate", "version")
-
-
+FORMATS = ("tty", "concise", "json", "sarif", "gitlab", "checkstyle", "github", "gnu", "codeclimate",
+           "codacy", "sonarqube", "junit")
+FORMAT_ALIASES = ("full", "text", "gitlab_codeclimate")
+SUBCOMMANDS = ("check", "parse", "rules", "rule", "lsp", "simulate", "config", "version")
 class _HelpFormatter(argparse.HelpFormatter):
     """argparse's default formatter minus its ``import shutil`` (which pulls in bz2, lzma and
     fnmatch: milliseconds on every run, since argparse builds a formatter for each argument).
@@ -64,25 +70,49 @@ def _check_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="dflint",
         formatter_class=_HelpFormatter,
-        description="Lint Dockerfiles. Sub-commands: parse, rules, rule CODE, lsp, simulate.",
+        description="Lint Dockerfiles. Sub-commands: parse, rules, rule CODE, lsp, simulate, "
+                    "config --from-hadolint.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files or directories to lint ('-' for stdin); default ./Dockerfile")
-    p.add_argument("--format", choices=FORMATS + FORMAT_ALIASES, default=os.environ.get("DFLINT_FORMAT"),
-                   help="output format (default: tty, or `format` from the configuration)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
-    p.add_argument("--config", metavar="PATH", help="use this configuration file for every input")
-    p.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    p.add_argument("-f", "--format", action="append", metavar="FORMAT",
+                   help=f"output format: {', '.join(FORMATS)} (hadolint's names work too); repeatable, "
+                        "paired in order with -o (default: tty, or `format` from the configuration)")
+    p.add_argument("-o", "--output", action="append", metavar="FILE",
+                   help="write the report to FILE (repeatable: one per -f)")
+    p.add_argument("-c", "--config", metavar="PATH",
+                   help="use this configuration file (.dflint.toml, pyproject.toml or .hadolint.yaml) for "
+                        "every input")
+    p.add_argument("--isolated", action="store_true",
+                   help="ignore all configuration files and HADOLINT_* variables")
     p.add_argument("--select", type=_csv, metavar="CODES", help="only these rules (codes, prefixes, names)")
     p.add_argument("--extend-select", type=_csv, metavar="CODES", help="enable these rules as well")
-    p.add_argument("--ignore", type=_csv, metavar="CODES", help="disable these rules")
-    p.add_argument("--failure-threshold", metavar="LEVEL",
-                   choices=("error", "warning", "info", "style", "none"),
-                   help="lowest severity that makes the exit code 1")
+    p.add_argument("--ignore", type=_csv, action="extend", metavar="CODES",
+                   help="disable these rules (repeatable)")
+    p.add_argument("-t", "--failure-threshold", metavar="LEVEL",
+                   choices=("error", "warning", "info", "style", "none", "ignore"),
+                   help="lowest severity that makes the exit code 1: error, warning, info, style, or none "
+                        "(never fail); hadolint's 'ignore' means style")
     p.add_argument("--trusted-registry", action="append", metavar="REGISTRY",
                    help="registry allowed by DL3026 (repeatable)")
-    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are reported")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--require-label", action="append", metavar="NAME:TYPE",
+                   help="label every stage must carry, with its type (DL3049-DL3058; repeatable)")
+    p.add_argument("--strict-labels", action="store_true", default=None,
+                   help="report labels missing from the label schema (DL3050)")
+    p.add_argument("--disable-ignore-pragma", action="store_true", default=None,
+                   help="ignore every suppression comment")
+    for level in ("error", "warning", "info", "style"):
+        p.add_argument(f"--{level}", action="append", metavar="CODE", dest=f"severity_{level}",
+                       help=f"report CODE at severity {level} (repeatable)")
+    p.add_argument("--exit-zero", "--no-fail", action="store_true", dest="exit_zero",
+                   help="exit 0 even when findings are reported")
+    p.add_argument("--color", choices=("auto", "always", "never"), default=None)
+    p.add_argument("--no-color", action="store_const", const="never", dest="color",
+                   help="same as --color never")
+    p.add_argument("-V", "--verbose", action="store_true",
+                   help="print which configuration applies to each input, and what it sets, to stderr")
+    p.add_argument("--file-path-in-report", metavar="PATH",
+                   help="report every finding under this file name (for a Dockerfile read from stdin)")
     p.add_argument("--statistics", action="store_true", help="print the number of findings per code")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                    help="lint files in N processes (default: all cores when there are many files)")
@@ -93,7 +123,7 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
     p.add_argument("--shellcheck", action="store_true", help="also run ShellCheck on RUN scripts")
-    p.add_argument("--version", action="version", version=f"dflint {__version__}")
+    p.add_argument("-v", "--version", action="version", version=f"dflint {__version__}")
     return p
 
 
@@ -120,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from dflint.simulate.cli import main as simulate_main
 
                 return simulate_main(rest)
+            if command == "config":
+                from dflint.config_convert import main as config_main
+
+                return int(config_main(rest))
             print(f"dflint {__version__}")
             return EXIT_OK
         return run_check(args)
@@ -132,7 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_check(argv: Sequence[str]) -> int:
     from pathlib import Path  # here, not at the top: `dflint parse` does not need pathlib
 
-    args = _check_parser().parse_args(argv)
+    parser = _check_parser()
+    args = parser.parse_args(argv)
+    formats = _formats(parser, args.format or _env_formats())
     from dflint.config import CliOverrides, ConfigError, ConfigResolver
     from dflint.discover import find_dockerfiles
     from dflint.engine import Linter, LintOutcome, lint_many, load_registry
@@ -140,22 +176,27 @@ def run_check(argv: Sequence[str]) -> int:
     registry = load_registry()
     for problem in registry.problems:
         print(f"dflint: warning: plugin {problem.plugin} not loaded: {problem.message}", file=sys.stderr)
-    overrides = CliOverrides(
-        select=args.select,
-        extend_select=args.extend_select,
-        ignore=args.ignore,
-        failure_threshold=args.failure_threshold,
-        trusted_registries=args.trusted_registry,
-        shellcheck=True if args.shellcheck else None,
-    )
     try:
+        overrides = CliOverrides(
+            select=args.select,
+            extend_select=args.extend_select,
+            ignore=args.ignore,
+            failure_threshold="style" if args.failure_threshold == "ignore" else args.failure_threshold,
+            trusted_registries=args.trusted_registry,
+            shellcheck=True if args.shellcheck else None,
+            disable_ignore_pragma=args.disable_ignore_pragma,
+            severity=[(code.strip(), level) for level in ("error", "warning", "info", "style")
+                      for code in getattr(args, f"severity_{level}") or () if code.strip()],
+            label_schema=_required_labels(args.require_label),
+            strict_labels=args.strict_labels,
+        )
         resolver = ConfigResolver(registry, config_path=Path(args.config) if args.config else None,
                                   isolated=args.isolated, overrides=overrides)
         linter = Linter(registry, resolver.settings_for, report_unused_ignores=args.report_unused_ignores)
         paths = args.paths or ["Dockerfile"]
         outcomes: list[LintOutcome] = []
         if paths == ["-"]:
-            shown = args.stdin_filename or "-"
+            shown = args.stdin_filename or args.file_path_in_report or "-"
             outcomes.append(linter.lint_bytes(sys.stdin.buffer.read(), shown, Path(shown).absolute()))
         else:
             files = list(find_dockerfiles(paths))
@@ -166,6 +207,9 @@ def run_check(argv: Sequence[str]) -> int:
         print(f"dflint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
+    verbose_variable = os.environ.get("HADOLINT_VERBOSE", "").strip().lower()
+    if args.verbose or verbose_variable in ("1", "y", "yes", "on", "true"):
+        _describe_configuration([o.path for o in outcomes], resolver)
     if args.fix or args.diff:
         from dflint.fixcli import apply_fixes
 
@@ -175,24 +219,114 @@ def run_check(argv: Sequence[str]) -> int:
         for message in outcome.rule_errors:
             print(f"dflint: error: {message}", file=sys.stderr)
 
-    fmt = args.format or getattr(first_settings, "output_format", None) or "tty"
-    _render(fmt, outcomes, registry, args)
+    formats = formats or [getattr(first_settings, "output_format", None) or "tty"]
+    color = args.color or getattr(first_settings, "color", None) or "auto"
+    _render(formats, outcomes, registry, args, color)
     return _exit_code(outcomes, resolver, args.exit_zero)
 
 
-def _render(fmt: str, outcomes: Sequence[object], registry: object, args: argparse.Namespace) -> None:
+def _describe_configuration(paths: Sequence[str], resolver: object) -> None:
+    """``-V/--verbose`` (hadolint's flag): the configuration of each input, once per file."""
+    from pathlib import Path
+
+    described: dict[object, str] = {}
+    variables = sorted(name for name in os.environ if name.startswith("HADOLINT_"))
+    if variables:
+        print(f"dflint: HADOLINT_* variables read: {', '.join(variables)}", file=sys.stderr)
+    for path in paths:
+        settings = resolver.settings_for(Path(path).absolute())  # type: ignore[attr-defined]
+        source = settings.config_path or "built-in defaults"
+        print(f"dflint: {path}: configuration {source}", file=sys.stderr)
+        if settings not in described:
+            threshold = settings.failure_threshold.label if settings.failure_threshold is not None else "none"
+            parts = [f"failure-threshold {threshold}"]
+            if settings.no_fail:
+                parts.append("no-fail")
+            if settings.trusted_registries:
+                parts.append(f"trusted registries {', '.join(settings.trusted_registries)}")
+            if settings.label_schema:
+                labels = ", ".join(f"{name}:{kind}" for name, kind in settings.label_schema.items())
+                parts.append(f"label schema {labels}")
+            if settings.disable_ignore_pragma:
+                parts.append("ignore comments disabled")
+            changed = {code: level.label if level is not None else "off"
+                       for code, level in settings.severity_overrides.items()}
+            if changed:
+                parts.append("severities " + ", ".join(f"{c}={lvl}" for c, lvl in sorted(changed.items())))
+            described[settings] = "; ".join(parts)
+            print(f"dflint:   {described[settings]}", file=sys.stderr)
+
+
+def _env_formats() -> list[str] | None:
+    value = os.environ.get("DFLINT_FORMAT")
+    return [value] if value else None
+
+
+def _formats(parser: argparse.ArgumentParser, names: Sequence[str] | None) -> list[str]:
+    """The canonical names of the formats asked for (a usage error for an unknown one)."""
+    if not names:
+        return []
+    from dflint.report import resolve_format
+
+    try:
+        return [resolve_format(name) for name in names]
+    except ValueError as exc:
+        parser.error(str(exc))
+        raise  # parser.error exits; this satisfies the type checker
+
+
+def _required_labels(items: Sequence[str] | None) -> dict[str, str] | None:
+    """hadolint's ``--require-label NAME:TYPE`` (repeatable) as a label schema."""
+    if not items:
+        return None
+    from dflint.config import ConfigError
+    from dflint.hadolint_config import parse_label
+
+    def fail(key: str, message: str) -> ConfigError:
+        return ConfigError(message, key=key)
+
+    schema: dict[str, str] = {}
+    for item in items:
+        schema.update(parse_label(item, "--require-label", fail))
+    return schema
+
+
+def _render(formats: Sequence[str], outcomes: Sequence[object], registry: object, args: argparse.Namespace,
+            color: str) -> None:
+    """Each format to its ``-o`` file, paired in order as hadolint does; the rest to stdout
+    (extra ``-o`` files get the last format)."""
     from dflint.report import FileResult, render
 
     results = [
         FileResult(path=o.path, findings=o.findings, source_lines=o.source_lines)  # type: ignore[attr-defined]
         for o in outcomes
     ]
+    if args.file_path_in_report:
+        results = _renamed(results, args.file_path_in_report)
     rules = dict(registry.rules)  # type: ignore[attr-defined]
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as out:
-            render(fmt, results, rules, color="never", statistics=args.statistics, out=out)
-    else:
-        render(fmt, results, rules, color=args.color, statistics=args.statistics, out=sys.stdout)
+    outputs = list(args.output or ())
+    for index in range(max(len(formats), len(outputs))):
+        fmt = formats[min(index, len(formats) - 1)]
+        if index < len(outputs):
+            with open(outputs[index], "w", encoding="utf-8", newline="") as out:
+                render(fmt, results, rules, color="never", statistics=args.statistics, out=out)
+        else:
+            render(fmt, results, rules, color=color, statistics=args.statistics, out=sys.stdout)
+
+
+def _renamed(results: Sequence[FileResult], path: str) -> list[FileResult]:
+    """``--file-path-in-report``: every result and finding under ``path`` (hadolint's flag)."""
+    from dflint.finding import Finding
+    from dflint.records import replace
+
+    def moved(finding: Finding) -> Finding:
+        values = {name: getattr(finding, name) for name in finding.__match_args__}
+        return Finding(**{**values, "file": path})
+
+    return [
+        replace(r, path=path, findings=[moved(f) for f in r.findings], errors=[moved(f) for f in r.errors])
+        for r in results
+    ]
 
 
 def _exit_code(outcomes: Sequence[object], resolver: object, exit_zero: bool) -> int:
@@ -205,7 +339,7 @@ def _exit_code(outcomes: Sequence[object], resolver: object, exit_zero: bool) ->
     for outcome in outcomes:
         settings = resolver.settings_for(Path(outcome.path).absolute())  # type: ignore[attr-defined]
         threshold = settings.failure_threshold
-        if threshold is None:
+        if threshold is None or settings.no_fail:
             continue
         if any(f.severity >= threshold for f in outcome.findings):  # type: ignore[attr-defined]
             return EXIT_FINDINGS

@@ -6,6 +6,11 @@ directory (walking up) holding a ``.dflint.toml`` or a ``pyproject.toml`` with a
 explicit way to inherit. ``--config PATH`` replaces discovery, ``--isolated`` ignores every file,
 and command-line overrides apply on top of whatever was resolved.
 
+When no dflint file applies, a hadolint ``.hadolint.yaml``/``.yml`` does (the closest one up the
+tree, then the current directory's, then hadolint's per-user files), and the ``HADOLINT_*``
+variables apply under any file, as in hadolint; :mod:`dflint.hadolint_config` translates them
+into the keys below, and is imported only when such a file or variable exists.
+
 Unlike hadolint (which silently drops unknown keys and silently ignores a whole file on a type
 error), every unknown key or bad value is a :class:`ConfigError` that names the file and the key:
 a typo in a linter configuration must never quietly turn a check off.
@@ -22,7 +27,7 @@ import os
 import re
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -41,6 +46,9 @@ from dflint.records import (
 
 DEDICATED_FILE = ".dflint.toml"
 PYPROJECT_FILE = "pyproject.toml"
+#: hadolint's own file names, read when no dflint file applies (``.yaml`` first, as hadolint).
+HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
+COLOR_WORDS = ("auto", "always", "never")
 #: hadolint's default: a file with only style findings exits 0.
 DEFAULT_FAILURE_THRESHOLD = Severity.INFO
 #: hadolint's label-schema types (DL3049-DL3058).
@@ -57,7 +65,7 @@ _HADOLINT_KEYS = {
     "ignored": "ignore",
     "trustedregistries": "trusted-registries",
     "override": "severity",
-    "no-fail": "failure-threshold = \"none\"",
+    "no-color": "color = \"never\"",
 }
 
 
@@ -65,28 +73,33 @@ class ConfigError(Exception):
     """A configuration problem; the CLI prints it and exits with code 2."""
 
     def __init__(
-        self, message: str, *, path: Path | None = None, key: str | None = None, line: int | None = None
+        self, message: str, *, path: Path | None = None, key: str | None = None, line: int | None = None,
+        origin: str | None = None,
     ) -> None:
         self.message = message
         self.path = path
         self.key = key
         self.line = line
+        #: Where the setting came from when not from a file ("environment"); default "command line".
+        self.origin = origin
         super().__init__(str(self))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only fields would be lost when a worker process sends the error back.
-        return (_rebuild_error, (self.message, self.path, self.key, self.line))
+        return (_rebuild_error, (self.message, self.path, self.key, self.line, self.origin))
 
     def __str__(self) -> str:
-        where = str(self.path) if self.path is not None else "command line"
+        where = str(self.path) if self.path is not None else self.origin or "command line"
         if self.line is not None:
             where += f":{self.line}"
         key = f" {self.key}:" if self.key else ""
         return f"{where}:{key} {self.message}"
 
 
-def _rebuild_error(message: str, path: Path | None, key: str | None, line: int | None) -> ConfigError:
-    return ConfigError(message, path=path, key=key, line=line)
+def _rebuild_error(
+    message: str, path: Path | None, key: str | None, line: int | None, origin: str | None = None
+) -> ConfigError:
+    return ConfigError(message, path=path, key=key, line=line, origin=origin)
 
 
 class CliOverrides(FrozenRecord):
@@ -94,12 +107,13 @@ class CliOverrides(FrozenRecord):
 
     ``config_settings`` holds TOML snippets (ruff's ``--config "key = value"``), validated like
     a configuration file and applied after it; the other fields are the dedicated flags, which
-    apply last.
+    apply last. ``severity`` holds hadolint's ``--error/--warning/--info/--style CODE`` as
+    (code, level) pairs; ``label_schema`` its ``--require-label`` (added to the file's schema).
     """
 
     __match_args__ = (
         "select", "extend_select", "ignore", "extend_ignore", "failure_threshold", "trusted_registries",
-        "shellcheck", "disable_ignore_pragma", "config_settings",
+        "shellcheck", "disable_ignore_pragma", "config_settings", "severity", "label_schema", "strict_labels",
     )
 
     select: Sequence[str] | None
@@ -111,13 +125,17 @@ class CliOverrides(FrozenRecord):
     shellcheck: bool | None
     disable_ignore_pragma: bool | None
     config_settings: Sequence[str]
+    severity: Sequence[tuple[str, str]]
+    label_schema: Mapping[str, str] | None
+    strict_labels: bool | None
 
     def __init__(
         self, select: Sequence[str] | None = None, extend_select: Sequence[str] | None = None,
         ignore: Sequence[str] | None = None, extend_ignore: Sequence[str] | None = None,
         failure_threshold: str | None = None, trusted_registries: Sequence[str] | None = None,
         shellcheck: bool | None = None, disable_ignore_pragma: bool | None = None,
-        config_settings: Sequence[str] = (),
+        config_settings: Sequence[str] = (), severity: Sequence[tuple[str, str]] = (),
+        label_schema: Mapping[str, str] | None = None, strict_labels: bool | None = None,
     ) -> None:
         _set = object.__setattr__
         _set(self, "select", select)
@@ -129,6 +147,9 @@ class CliOverrides(FrozenRecord):
         _set(self, "shellcheck", shellcheck)
         _set(self, "disable_ignore_pragma", disable_ignore_pragma)
         _set(self, "config_settings", config_settings)
+        _set(self, "severity", severity)
+        _set(self, "label_schema", label_schema)
+        _set(self, "strict_labels", strict_labels)
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,7 +337,8 @@ class Settings(FrozenIdentityRecord):
     __match_args__ = (
         "selected", "severity_overrides", "failure_threshold", "per_file_ignores", "trusted_registries",
         "label_schema", "strict_labels", "shellcheck", "disable_ignore_pragma", "output_format",
-        "rule_options", "config_path", "warnings", "_known", "_layers", "_severity_entries", "_path_cache",
+        "rule_options", "config_path", "warnings", "no_fail", "color", "_known", "_layers",
+        "_severity_entries", "_path_cache",
     )
     _factories: ClassVar[Factories] = {
         "severity_overrides": dict, "label_schema": dict, "rule_options": dict, "_path_cache": dict,
@@ -338,6 +360,11 @@ class Settings(FrozenIdentityRecord):
     config_path: Path | None
     #: Non-fatal remarks (selectors naming no installed rule), for the CLI to print once.
     warnings: tuple[str, ...]
+    #: hadolint's ``no-fail``: exit 0 whatever is found (kept apart from the threshold, which
+    #: a later source may set without undoing it).
+    no_fail: bool
+    #: Colour of the terminal report when ``--color`` is not given (hadolint's ``no-color``).
+    color: str | None
     _known: frozenset[str]
     _layers: tuple[_SelectionLayer, ...]
     _severity_entries: tuple[tuple[_Selector, Severity | None], ...]
@@ -350,7 +377,8 @@ class Settings(FrozenIdentityRecord):
         label_schema: Mapping[str, str] = FACTORY, strict_labels: bool = False, shellcheck: bool = False,
         disable_ignore_pragma: bool = False, output_format: str | None = None,
         rule_options: Mapping[str, Any] = FACTORY, config_path: Path | None = None,
-        warnings: tuple[str, ...] = (), _known: frozenset[str] = frozenset(),
+        warnings: tuple[str, ...] = (), no_fail: bool = False, color: str | None = None,
+        _known: frozenset[str] = frozenset(),
         _layers: tuple[_SelectionLayer, ...] = (),
         _severity_entries: tuple[tuple[_Selector, Severity | None], ...] = (),
         _path_cache: dict[str, tuple[_Selector, ...]] = FACTORY,
@@ -369,6 +397,8 @@ class Settings(FrozenIdentityRecord):
         _set(self, "rule_options", {} if rule_options is FACTORY else rule_options)
         _set(self, "config_path", config_path)
         _set(self, "warnings", warnings)
+        _set(self, "no_fail", no_fail)
+        _set(self, "color", color)
         _set(self, "_known", _known)
         _set(self, "_layers", _layers)
         _set(self, "_severity_entries", _severity_entries)
@@ -441,28 +471,42 @@ class Settings(FrozenIdentityRecord):
 
 
 class _Source(FrozenRecord):
-    """One table of settings: a config file's dflint table or the command-line snippets."""
+    """One table of settings: a config file's dflint table or the command-line snippets.
 
-    __slots__ = ("data", "path", "prefix", "text")
-    __match_args__ = ("path", "data", "prefix", "text")
+    A source translated from hadolint's settings carries ``locate`` (dflint key -> the hadolint
+    key and line it came from) so that errors speak of what the user wrote.
+    """
+
+    __slots__ = ("data", "locate", "origin", "path", "prefix", "text")
+    __match_args__ = ("path", "data", "prefix", "text", "locate", "origin")
 
     path: Path | None
     data: Mapping[str, Any]
     prefix: str
     text: str
+    locate: Callable[[str], tuple[str, int | None]] | None
+    origin: str | None
 
-    def __init__(self, path: Path | None, data: Mapping[str, Any], prefix: str, text: str) -> None:
+    def __init__(
+        self, path: Path | None, data: Mapping[str, Any], prefix: str, text: str,
+        locate: Callable[[str], tuple[str, int | None]] | None = None, origin: str | None = None,
+    ) -> None:
         _set = object.__setattr__
         _set(self, "path", path)
         _set(self, "data", data)
         _set(self, "prefix", prefix)
         _set(self, "text", text)
+        _set(self, "locate", locate)
+        _set(self, "origin", origin)
 
     @property
     def base_dir(self) -> Path:
         return self.path.parent if self.path is not None else Path(os.path.abspath(os.curdir))
 
     def error(self, key: str, message: str) -> ConfigError:
+        if self.locate is not None:
+            shown, line = self.locate(key)
+            return ConfigError(message, path=self.path, key=shown, line=line, origin=self.origin)
         dotted = self.prefix + key
         return ConfigError(message, path=self.path, key=dotted, line=_line_of(self.text, dotted))
 
@@ -534,6 +578,8 @@ _KEYS = (
     "disable-ignore-pragma",
     "strict-labels",
     "label-schema",
+    "no-fail",
+    "color",
     "rules",
 )
 _SELECTION_KEYS = (("select", True), ("extend-select", True), ("ignore", False), ("extend-ignore", False))
@@ -547,11 +593,11 @@ class _Validated(Record):
     __match_args__ = (
         "source", "layer", "severity", "failure_threshold", "per_file_ignores", "extend_per_file_ignores",
         "trusted_registries", "output_format", "shellcheck", "disable_ignore_pragma", "strict_labels",
-        "label_schema", "rules", "warnings",
+        "label_schema", "rules", "warnings", "no_fail", "color", "extend_trusted_registries",
     )
     _factories: ClassVar[Factories] = {
         "severity": list, "extend_per_file_ignores": list, "label_schema": dict, "rules": dict,
-        "warnings": list,
+        "warnings": list, "extend_trusted_registries": list,
     }
 
     source: _Source
@@ -568,6 +614,10 @@ class _Validated(Record):
     label_schema: dict[str, str]
     rules: dict[str, dict[str, Any]]
     warnings: list[str]
+    no_fail: bool | None
+    color: str | None
+    #: Registries added to whatever list wins (hadolint concatenates its sources' lists).
+    extend_trusted_registries: list[str]
 
     def __init__(
         self, source: _Source, layer: _SelectionLayer | None = None,
@@ -578,7 +628,8 @@ class _Validated(Record):
         output_format: str | None = None, shellcheck: bool | None = None,
         disable_ignore_pragma: bool | None = None, strict_labels: bool | None = None,
         label_schema: dict[str, str] = FACTORY, rules: dict[str, dict[str, Any]] = FACTORY,
-        warnings: list[str] = FACTORY,
+        warnings: list[str] = FACTORY, no_fail: bool | None = None, color: str | None = None,
+        extend_trusted_registries: list[str] = FACTORY,
     ) -> None:
         self.source = source
         self.layer = layer
@@ -594,6 +645,11 @@ class _Validated(Record):
         self.label_schema = {} if label_schema is FACTORY else label_schema
         self.rules = {} if rules is FACTORY else rules
         self.warnings = [] if warnings is FACTORY else warnings
+        self.no_fail = no_fail
+        self.color = color
+        self.extend_trusted_registries = (
+            [] if extend_trusted_registries is FACTORY else extend_trusted_registries
+        )
 
 
 class _Validator:
@@ -639,6 +695,12 @@ class _Validator:
         out.shellcheck = _opt_bool(source, "shellcheck", data)
         out.disable_ignore_pragma = _opt_bool(source, "disable-ignore-pragma", data)
         out.strict_labels = _opt_bool(source, "strict-labels", data)
+        out.no_fail = _opt_bool(source, "no-fail", data)
+        if "color" in data:
+            value = data["color"]
+            if value not in COLOR_WORDS:
+                raise source.error("color", f"expected one of {', '.join(COLOR_WORDS)}, got {_show(value)}")
+            out.color = value
         if "label-schema" in data:
             for label, kind in _table(source, "label-schema", data["label-schema"]).items():
                 key = f"label-schema.{label}"
@@ -903,9 +965,12 @@ class ConfigResolver:
         if self._config_path is not None and not isolated and not self._config_path.is_file():
             raise ConfigError("configuration file not found", path=self._config_path)
         self._dir_config: dict[Path, Path | None] = {}
+        self._dir_hadolint: dict[Path, Path | None] = {}
+        self._hadolint_fallback: list[Path | None] = []  # cwd's file, else a per-user one; once
         self._files: dict[Path, tuple[dict[str, Any], str]] = {}
         self._validated: dict[Path, _Validated] = {}
         self._settings: dict[Path | None, Settings] = {}
+        self._env_sources, self._env_ignores = ([], []) if isolated else self._environment_sources()
         self._cli_sources = self._snippet_sources()
 
     # Discovery ----------------------------------------------------------------------------
@@ -916,7 +981,8 @@ class ConfigResolver:
             return None
         if self._config_path is not None:
             return self._config_path
-        return self._discover(_start_dir(Path(path)))
+        start = _start_dir(Path(path))
+        return self._discover(start) or self._discover_hadolint(start)
 
     def settings_for(self, path: Path | str) -> Settings:
         """The resolved settings for one linted file (the same object for files sharing a config)."""
@@ -927,29 +993,29 @@ class ConfigResolver:
         return settings
 
     def _discover(self, directory: Path) -> Path | None:
-        visited: list[Path] = []
-        current = directory
-        found: Path | None = None
-        while True:
-            if current in self._dir_config:
-                found = self._dir_config[current]
-                break
-            visited.append(current)
-            dedicated = current / DEDICATED_FILE
-            if dedicated.is_file():
-                found = dedicated
-                break
-            pyproject = current / PYPROJECT_FILE
-            if pyproject.is_file() and self._has_dflint_table(pyproject):
-                found = pyproject
-                break
-            parent = current.parent
-            if parent == current:
-                break
-            current = parent
-        for directory_seen in visited:
-            self._dir_config[directory_seen] = found
-        return found
+        return _walk_up(directory, self._dir_config, self._dflint_file_in)
+
+    def _dflint_file_in(self, directory: Path) -> Path | None:
+        dedicated = directory / DEDICATED_FILE
+        if dedicated.is_file():
+            return dedicated
+        pyproject = directory / PYPROJECT_FILE
+        if pyproject.is_file() and self._has_dflint_table(pyproject):
+            return pyproject
+        return None
+
+    def _discover_hadolint(self, directory: Path) -> Path | None:
+        """The closest ``.hadolint.yaml``/``.yml`` up from ``directory``, else hadolint's own
+        search from the current directory: ``./.hadolint.yaml``, then the per-user files."""
+        found = _walk_up(directory, self._dir_hadolint, _hadolint_file_in)
+        if found is not None:
+            return found
+        if not self._hadolint_fallback:
+            fallback = _hadolint_file_in(Path(os.path.abspath(os.curdir)))
+            if fallback is None:
+                fallback = next((p for p in hadolint_home_candidates() if p.is_file()), None)
+            self._hadolint_fallback.append(fallback)
+        return self._hadolint_fallback[0]
 
     def _has_dflint_table(self, pyproject: Path) -> bool:
         try:
@@ -970,6 +1036,11 @@ class ConfigResolver:
     # Loading ------------------------------------------------------------------------------
 
     def _source(self, path: Path) -> _Source:
+        if is_hadolint_file(path):
+            from dflint.hadolint_config import load_file
+
+            translated, text = load_file(path)
+            return _Source(path, translated.data, "", text, translated.locate)
         data, text = self._read(path)
         if path.name == PYPROJECT_FILE:
             tool = data.get("tool")
@@ -1014,6 +1085,24 @@ class ConfigResolver:
             raise source.error("extend", f"extended configuration {str(target)!r} not found")
         return target
 
+    def _environment_sources(self) -> tuple[list[_Validated], list[_Validated]]:
+        """hadolint's ``HADOLINT_*`` variables: a source under every file, as in hadolint, and
+        its ignore list, applied over the file (hadolint adds the lists up, so a file's
+        ``select`` must not bring back what ``HADOLINT_IGNORE`` turned off)."""
+        if not has_hadolint_environment():
+            return [], []
+        from dflint.hadolint_config import environment_settings
+
+        translated = environment_settings()
+        source = _Source(None, translated.data, "", "", translated.locate, origin="environment")
+        validated = self._validator.validate(source)
+        # hadolint adds the variable's registries to the file's list instead of replacing it.
+        validated.extend_trusted_registries = validated.trusted_registries or []
+        validated.trusted_registries = None
+        ignores = _Validated(source, layer=validated.layer)
+        validated.layer = None
+        return [validated], [ignores] if ignores.layer is not None else []
+
     def _snippet_sources(self) -> list[_Validated]:
         sources = []
         for snippet in self._overrides.config_settings:
@@ -1039,19 +1128,86 @@ class ConfigResolver:
             if values is not None:
                 selectors = self._validator.selectors(source, key, list(values), out, enable)
                 selection.extend((s, enable) for s in selectors)
+        # hadolint's --style/--info/--warning/--error: a code given at several levels gets the
+        # highest, so the pairs are applied lowest level first (a later entry wins a tie); and
+        # as in hadolint, a rule given a level is shown even when it is off by default.
+        for code, level in sorted(o.severity, key=lambda pair: _SEVERITY_WORDS.index(pair[1]), reverse=True):
+            selector = self._validator.selector(source, level, code, out, enable=False)
+            out.severity.append((selector, _severity_word(source, level, level)))
+            selection.append((selector, True))
         if selection or o.select is not None:
             out.layer = _SelectionLayer(o.select is not None, tuple(selection))
         if o.failure_threshold is not None:
             out.failure_threshold = (_threshold(source, o.failure_threshold),)
+        if o.label_schema:
+            out.label_schema.update(o.label_schema)
         out.shellcheck = o.shellcheck
         out.disable_ignore_pragma = o.disable_ignore_pragma
+        out.strict_labels = o.strict_labels
         return out
 
     # Merging ------------------------------------------------------------------------------
 
     def _build(self, config: Path | None) -> Settings:
         chain = self._chain(config) if config is not None else []
-        return _merge(self._index, [*chain, *self._cli_sources], config, self._overrides)
+        sources = [*self._env_sources, *chain, *self._env_ignores, *self._cli_sources]
+        return _merge(self._index, sources, config, self._overrides)
+
+
+def _walk_up(directory: Path, cache: dict[Path, Path | None],
+             probe: Callable[[Path], Path | None]) -> Path | None:
+    """The first file ``probe`` finds in ``directory`` or a parent; every directory visited
+    remembers the answer, so Dockerfiles sharing folders cost one look per folder per run."""
+    visited: list[Path] = []
+    current = directory
+    found: Path | None = None
+    while True:
+        if current in cache:
+            found = cache[current]
+            break
+        visited.append(current)
+        found = probe(current)
+        if found is not None:
+            break
+        parent = current.parent
+        if parent == current:
+            break
+        current = parent
+    for directory_seen in visited:
+        cache[directory_seen] = found
+    return found
+
+
+def is_hadolint_file(path: Path) -> bool:
+    """Whether a configuration file is hadolint's YAML rather than dflint's TOML (by its name)."""
+    return path.suffix.lower() in (".yaml", ".yml")
+
+
+def _hadolint_file_in(directory: Path) -> Path | None:
+    for name in HADOLINT_FILES:
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def hadolint_home_candidates(environ: Mapping[str, str] | None = None) -> list[Path]:
+    """hadolint's per-user files, in its order (after ``./.hadolint.yaml``; hadolint-rules.md §3)."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("HOME") or os.path.expanduser("~"))
+    xdg = Path(env.get("XDG_CONFIG_HOME") or home / ".config")
+    return [
+        xdg / "hadolint.yaml", xdg / "hadolint.yml",
+        home / ".hadolint" / "hadolint.yaml", home / ".hadolint" / "hadolint.yml",
+        home / ".hadolint" / "config.yaml", home / ".hadolint" / "config.yml",
+        home / ".hadolint.yaml", home / ".hadolint.yml",
+    ]
+
+
+def has_hadolint_environment(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether any ``HADOLINT_*`` variable is set (cheap: run on every start)."""
+    env = os.environ if environ is None else environ
+    return any(name.startswith("HADOLINT_") for name in env)
 
 
 def _start_dir(path: Path) -> Path:
@@ -1078,7 +1234,9 @@ def _merge(
     per_file: list[PerFileIgnore] = []
     trusted: list[str] = []
     output_format: str | None = None
-    shellcheck = disable_pragma = strict_labels = False
+    shellcheck = disable_pragma = strict_labels = no_fail = False
+    color: str | None = None
+    extra_trusted: list[str] = []
     label_schema: dict[str, str] = {}
     rule_values: dict[str, dict[str, Any]] = {}
     warnings: list[str] = []
@@ -1095,12 +1253,17 @@ def _merge(
         shellcheck = shellcheck if v.shellcheck is None else v.shellcheck
         disable_pragma = disable_pragma if v.disable_ignore_pragma is None else v.disable_ignore_pragma
         strict_labels = strict_labels if v.strict_labels is None else v.strict_labels
+        no_fail = no_fail if v.no_fail is None else v.no_fail
+        color = v.color or color
+        extra_trusted.extend(v.extend_trusted_registries)
         label_schema.update(v.label_schema)
         for code, values in v.rules.items():
             rule_values.setdefault(code, {}).update(values)
         warnings.extend(w for w in v.warnings if w not in warnings)
     # hadolint concatenates --trusted-registry with the file's list; so do we.
-    trusted.extend(r for r in (overrides.trusted_registries or ()) if r not in trusted)
+    for registry in [*extra_trusted, *(overrides.trusted_registries or ())]:
+        if registry not in trusted:
+            trusted.append(registry)
 
     severity_overrides: dict[str, Severity | None] = {}
     for code in index.codes:
@@ -1148,6 +1311,8 @@ def _merge(
         rule_options=types.MappingProxyType(rule_options),
         config_path=config,
         warnings=tuple(warnings),
+        no_fail=no_fail,
+        color=color,
         _known=index.codes,
         _layers=layers,
         _severity_entries=tuple(severity_entries),

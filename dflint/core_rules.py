@@ -144,4 +144,52 @@ class NotUtf8(Rule):
                 yield Violation(warning.span, warning.message)
 
 
-CORE_RULES: tuple[type[Rule], ...] = (SyntaxError_, UnreadableFile, UnusedIgnore, NotUtf8)
+class TemplateFile(Rule):
+    """## What it does
+    Says once that the file is a template: it holds placeholders that a generator fills in
+    before the Dockerfile exists (`{{ .version }}`, `{% if %}`, `%%TAG%%`,
+    `${templateOption:imageVariant}`, and in files named `*.template`, `*.tmpl`, `*.tpl`,
+    `*.in`... also `__NAME__`, `#NAME#`, `@NAME@`). The finding points at the first placeholder
+    and counts them.
+
+    ## Why is this bad?
+    It is not: it tells you what dflint did. The text inside a placeholder is neither
+    Dockerfile syntax nor shell, so dflint reads each placeholder as a plain word, does not
+    lint it, and drops any finding that would touch it (`FROM {{ .python.from }}` is no
+    syntax error, `%%PKG%%` no package to pin). Everything else in the file is linted as
+    usual. To check the placeholders' values too, lint the generated Dockerfile.
+
+    A `{{ ... }}` inside quotes in a file not named like a template is a Go template handed
+    to a command (`docker inspect --format '{{.Id}}'`) and stays shell text.
+
+    ## Example
+    ```dockerfile
+    FROM golang:{{ .go.version }}-bookworm
+    RUN go version
+    ```
+
+    ## Use instead
+    Nothing to change; lint the generated Dockerfile for full coverage, or turn this notice
+    off with `ignore = ["DF903"]`. Its severity is `style`, below the default failure
+    threshold (`info`), so the notice alone does not make dflint exit with 1.
+    ```dockerfile
+    FROM golang:1.23-bookworm
+    RUN go version
+    ```
+    """
+
+    code = "DF903"
+    name = "template-file"
+    severity = Severity.STYLE  # below the default failure threshold: the notice alone fails no run
+    summary = "The file is a template: placeholders are not linted"
+
+    def check(self, ctx: Context) -> Iterable[Violation]:
+        marks = [w for w in ctx.dockerfile.warnings if w.code == "template-placeholder"]
+        if marks:
+            first = marks[0]
+            more = f" and {len(marks) - 1} more" if len(marks) > 1 else ""
+            yield Violation(first.span, f"this file is a template ({first.message}{more}): placeholders "
+                                        "are not linted; lint the generated Dockerfile to check them")
+
+
+CORE_RULES: tuple[type[Rule], ...] = (SyntaxError_, UnreadableFile, UnusedIgnore, NotUtf8, TemplateFile)

@@ -100,6 +100,7 @@ class Linter:
         self._alias_table = registry.codes_by_name()  # once per run, not once per file
         self._dockerignore_cache: dict[str, tuple[str, ...]] = {}
         self._context_files_cache: dict[str, tuple[str, ...]] = {}
+        self._context_texts_cache: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, str], ...]] = {}
 
     def _instance(self, rule: type[Rule]) -> Rule:
         inst = self._instances.get(rule.code)
@@ -127,7 +128,7 @@ class Linter:
     def lint_bytes(self, data: bytes, shown: str, config_path: Path | None = None) -> LintOutcome:
         from dflint.parser import parse_bytes
 
-        dockerfile = parse_bytes(data, shown)
+        dockerfile = parse_bytes(data, shown, templates=True)
         if getattr(dockerfile, "unreadable", False):
             message = dockerfile.errors[0].message if dockerfile.errors else "unreadable input"
             return self._unreadable(shown, config_path or Path(shown), message)
@@ -149,6 +150,7 @@ class Linter:
         findings: list[Finding] = []
         rule_errors: list[str] = []
         analysis = FileAnalysis(dockerfile, shell_memo)  # type: ignore[arg-type]
+        placeholders = _Placeholders.of(dockerfile)
         for rule in self._selected_rules(settings, config_path):
             severity = _severity_for(settings, rule)
             if severity is None:
@@ -157,15 +159,16 @@ class Linter:
                                                 context_files=False)
             ctx = Context(dockerfile, options, shown, analysis)  # type: ignore[arg-type]
             try:
-                violations = list(self._instance(rule).check(ctx))
-                if violations:
-                    # `context_files` only ever feeds fixes (DF001: "findings do not depend on
-                    # it"), so the context is listed only for a rule that found something: the
-                    # listing (up to 2,000 entries, sorted) costs more than most lints.
-                    with_files = self._with_context_inputs(options, config_path)
+                instance = self._instance(rule)
+                violations = list(instance.check(ctx))
+                if violations or instance.wants_context(ctx):
+                    # The context is listed only for a rule that found something, or has a
+                    # candidate only the context can decide: the listing (up to 2,000 entries,
+                    # sorted) costs more than most lints.
+                    with_files = self._with_context_inputs(options, config_path, rule.context_text_names)
                     if with_files is not options:
                         ctx = Context(dockerfile, with_files, shown, analysis)  # type: ignore[arg-type]
-                        violations = list(self._instance(rule).check(ctx))
+                        violations = list(instance.check(ctx))
             except Exception as exc:  # a rule bug must not hide the other rules' findings
                 message = f"rule {rule.code} ({rule.name}) failed on {shown}: {type(exc).__name__}: {exc}"
                 _log().error(message, exc_info=True)
@@ -174,6 +177,8 @@ class Linter:
             for violation in violations:
                 if suppressions.is_suppressed(rule.code, violation.span.start_line):
                     continue
+                if placeholders and rule.code != "DF903" and placeholders.touches(violation.span):
+                    continue  # template text is not Dockerfile syntax (DF903 says so once)
                 findings.append(make_finding(rule, severity, shown, violation.span, violation.message,
                                              violation.fix))
         if getattr(settings, "shellcheck", False):  # before unused-ignores: SC pragmas count as used
@@ -188,11 +193,12 @@ class Linter:
         parse_failed = bool(getattr(dockerfile, "errors", None))
         return LintOutcome(shown, findings, lines, parse_failed=parse_failed, rule_errors=rule_errors)
 
-    def _with_context_inputs(self, options: object, dockerfile_path: Path, *,
-                             context_files: bool = True) -> object:
-        """Fill an empty ``dockerignore`` option with the build context's ignore file, and an
+    def _with_context_inputs(self, options: object, dockerfile_path: Path,
+                             text_names: tuple[str, ...] = (), *, context_files: bool = True) -> object:
+        """Fill an empty ``dockerignore`` option with the build context's ignore file, an
         empty ``context_files`` option with the context's file names (see :func:`_context_files`;
-        not with ``context_files=False``). The same object when nothing was filled.
+        not with ``context_files=False``), and an empty ``context_texts`` option with the text of
+        the listed files named like ``text_names``. The same object when nothing was filled.
 
         Rules are pure and never read files, so the engine hands them what they need from the
         build context. BuildKit prefers ``<Dockerfile>.dockerignore`` over the context's
@@ -204,6 +210,14 @@ class Linter:
             files = self._context_files_of(dockerfile_path)
             if files:
                 options = replace(options, context_files=files)
+                if text_names and getattr(options, "context_texts", None) == ():
+                    key = (str(dockerfile_path.parent), text_names)
+                    texts = self._context_texts_cache.get(key)
+                    if texts is None:
+                        texts = self._context_texts_cache[key] = _context_texts(
+                            dockerfile_path.parent, files, text_names)
+                    if texts:
+                        options = replace(options, context_texts=texts)
         if getattr(options, "dockerignore", None) != ():
             return options
         lines = self._dockerignore_lines(dockerfile_path)
@@ -306,6 +320,61 @@ def _context_files(folder: Path, max_depth: int = 2, limit: int = 2000) -> tuple
     return tuple(found)
 
 
+class _Placeholders:
+    """Spans of the template placeholders the parser masked (see :mod:`dflint.templates`)."""
+
+    __slots__ = ("spans",)
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+
+    @classmethod
+    def of(cls, dockerfile: object) -> _Placeholders | None:
+        spans = [w.span for w in getattr(dockerfile, "warnings", ()) if w.code == "template-placeholder"]
+        return cls(spans) if spans else None
+
+    def touches(self, span: Span) -> bool:
+        """Is the finding about placeholder text: mostly inside one (more than half of a one-line
+        span, all of a longer one)? A finding on a whole instruction that merely contains a
+        placeholder (``ENV VERSION {{ .version }}`` in legacy form) still stands."""
+        start, end = (span.start_line, span.start_col), (span.end_line, max(span.end_col, span.start_col + 1))
+        for s in self.spans:
+            s_start, s_end = (s.start_line, s.start_col), (s.end_line, s.end_col)
+            if not (start < s_end and s_start < end):
+                continue
+            if start >= s_start and end <= s_end:
+                return True
+            if span.start_line == span.end_line == s.start_line == s.end_line:
+                shared = min(end[1], s.end_col) - max(start[1], s.start_col)
+                if 2 * shared > end[1] - start[1]:
+                    return True
+        return False
+
+
+def _context_texts(folder: Path, files: tuple[str, ...], names: tuple[str, ...],
+                   max_files: int = 64, max_bytes: int = 65536) -> tuple[tuple[str, str], ...]:
+    """(path, text) of the listed ``files`` whose base name matches one of ``names``: small
+    manifests a rule reads (go.mod, package.json...). Bounded in count and size; a file that
+    cannot be read or is too large is left out (a rule must not guess from half a file)."""
+    import fnmatch
+    import posixpath
+
+    found: list[tuple[str, str]] = []
+    for path in files:
+        base = posixpath.basename(path)
+        if not any(fnmatch.fnmatchcase(base, name) for name in names):
+            continue
+        try:
+            data = (folder / path).read_bytes()
+        except OSError:
+            continue
+        if len(data) <= max_bytes:
+            found.append((path, data.decode("utf-8", errors="replace")))
+        if len(found) >= max_files:
+            break
+    return tuple(found)
+
+
 def _build_suppressions(dockerfile: object, settings: object,
                         alias_table: dict[str, tuple[str, ...]]) -> Suppressions:
     from dflint.suppress import Suppressions
@@ -325,6 +394,7 @@ def _build_suppressions(dockerfile: object, settings: object,
         alias_table,
         disable_pragmas=bool(getattr(settings, "disable_ignore_pragma", False)),
         last_line=len(getattr(dockerfile, "lines", [])) or None,
+        stage_starts=[i.span.start_line for i in getattr(dockerfile, "instructions", []) if i.cmd == "from"],
     )
 
 

@@ -651,12 +651,17 @@ def _h_list_json(b: _Builder, ins: t.Instruction, split: _Split) -> None:
 
 
 def _copy_fields(ins: t.Copy | t.Add, words: list[t.Word]) -> None:
+    bare = _bare_value_flag(ins, words)
+    if bare is not None:  # `--chown 1:2 src dst`: BuildKit fails; read the next word as meant
+        bare_value, words = words[0].text, words[1:]
     if len(words) >= 2:
         ins.sources = words[:-1]
         ins.destination = words[-1]
     elif words:
         ins.sources = words
     for f in ins.flags:
+        if f is bare:
+            f = t.Flag(f.name, bare_value, f.raw, f.span)
         if f.name == "chown":
             ins.chown = f.value
         elif f.name == "chmod":
@@ -675,6 +680,26 @@ def _copy_fields(ins: t.Copy | t.Add, words: list[t.Word]) -> None:
             ins.keep_git_dir = f.value is None or f.value.lower() == "true"
         elif isinstance(ins, t.Add) and f.name == "unpack":
             ins.unpack = f.value is None or f.value.lower() == "true"
+
+
+#: Flags that take a value (``--name=value``; BuildKit has no ``--name value`` form), per
+#: instruction (spec §8.2). Boolean flags (``--link``, ``--parents``...) may stand alone.
+_VALUE_FLAGS: dict[str, frozenset[str]] = {
+    "from": frozenset({"platform"}),
+    "run": frozenset({"mount", "network", "security", "device"}),
+    "copy": frozenset({"from", "chown", "chmod", "exclude"}),
+    "add": frozenset({"chown", "chmod", "checksum", "exclude"}),
+    "healthcheck": frozenset({"interval", "timeout", "start-period", "start-interval", "retries"}),
+}
+
+
+def _bare_value_flag(ins: t.Copy | t.Add, words: list[t.Word]) -> t.Flag | None:
+    """The last flag, when it needs a value, has none, and the words still hold source and
+    destination after the one meant as its value."""
+    if ins.json or not ins.flags or len(words) < 3:
+        return None
+    last = ins.flags[-1]
+    return last if last.value is None and last.name in _VALUE_FLAGS[ins.cmd] else None
 
 
 def _h_ws(b: _Builder, ins: t.Instruction, split: _Split) -> None:
@@ -918,8 +943,13 @@ def _heredoc_candidate(text: str, escape: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def parse_bytes(data: bytes, path: str = "Dockerfile") -> t.Dockerfile:
-    """Parse Dockerfile bytes. Never raises: problems become ``errors``/``warnings``."""
+def parse_bytes(data: bytes, path: str = "Dockerfile", templates: bool = False) -> t.Dockerfile:
+    """Parse Dockerfile bytes. Never raises: problems become ``errors``/``warnings``.
+
+    ``templates=True`` (the lint path) reads template placeholders (``{{ .version }}``,
+    ``%%TAG%%``, see :mod:`dflint.templates`) as plain words instead of Dockerfile syntax; the
+    default parses the text exactly as BuildKit would (``dflint parse``, the oracle tests).
+    """
     try:
         src = decode(data)
     except Exception as exc:  # pragma: no cover - decode is total, defensive only
@@ -929,8 +959,12 @@ def parse_bytes(data: bytes, path: str = "Dockerfile") -> t.Dockerfile:
     df = t.Dockerfile(path=path, text=src.text, lines=src.lines)
     df.warnings += src.warnings
     df.errors += src.errors
+    placeholders = _placeholders(src.text, path) if templates else []
     try:
-        _parse_into(df, src.text)
+        if placeholders:
+            _parse_template(df, src.text, placeholders)
+        else:
+            _parse_into(df, src.text)
     except Exception as exc:  # pragma: no cover - a bug; keep the promise of never raising
         df.errors.append(
             _err(Span(1, 1, 1, 1), f"internal parser error: {type(exc).__name__}: {exc}", "input", "internal")
@@ -938,8 +972,59 @@ def parse_bytes(data: bytes, path: str = "Dockerfile") -> t.Dockerfile:
     return df
 
 
-def parse_text(text: str, path: str = "Dockerfile") -> t.Dockerfile:
-    return parse_bytes(text.encode("utf-8", "surrogateescape"), path)
+def parse_text(text: str, path: str = "Dockerfile", templates: bool = False) -> t.Dockerfile:
+    return parse_bytes(text.encode("utf-8", "surrogateescape"), path, templates)
+
+
+def _placeholders(text: str, path: str) -> list[Any]:
+    if "{" not in text and "%" not in text and "." not in path:
+        return []  # no template form can occur: skip the import on the common path
+    from dflint.templates import find_placeholders
+
+    return find_placeholders(text, path)
+
+
+def _parse_template(df: t.Dockerfile, text: str, placeholders: list[Any]) -> None:
+    """Parse a template with its placeholders masked (same length, so every span holds).
+
+    Each placeholder becomes an ``input`` warning (``template-placeholder``): the engine drops
+    findings that touch one, and DF903 reports the first. Errors of an instruction that holds
+    a placeholder are dropped too: the generator decides what that instruction becomes (sclorg's
+    ``FROM #IMAGE_NAME# # Replaced by sed`` is rewritten whole).
+    """
+    from dflint.source import split_lines
+    from dflint.templates import mask
+
+    original_lines = df.lines
+    masked = mask(text, placeholders)
+    df.lines = split_lines(masked)
+    try:
+        _parse_into(df, masked)
+    finally:
+        df.text, df.lines = text, original_lines
+    spans = []
+    for p in placeholders:
+        start = _position(text, p.start)
+        end = _position(text, p.end)
+        span = Span(start[0], start[1], end[0], end[1])
+        spans.append(span)
+        df.warnings.append(
+            t.ParseError(span.start_line, span.start_col, f"template placeholder `{p.text}`", span,
+                         "input", "template-placeholder")
+        )
+    templated = [ins.span for ins in df.instructions if any(_overlap(ins.span, s) for s in spans)]
+    df.errors = [e for e in df.errors
+                 if e.layer == "input" or not any(_overlap(e.span, s) for s in templated)]
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return (a.start_line, a.start_col) < (b.end_line, b.end_col) and (b.start_line, b.start_col) < (
+        a.end_line, a.end_col)
 
 
 def parse_file(path: str) -> t.Dockerfile:
@@ -1236,7 +1321,28 @@ def _ilayer(ins: t.Instruction, message: str, code: str) -> t.ParseError:
     )
 
 
+def _flag_errors(ins: t.Instruction, out: list[t.ParseError]) -> None:
+    """``--chown 1:2``: a flag that takes a value given none (BuildKit: ``missing a value on
+    flag``), at the flag."""
+    names = _VALUE_FLAGS.get(ins.cmd)
+    if not names or (isinstance(ins, t.Healthcheck) and (ins.kind or "").upper() == "NONE"):
+        return
+    for flag in ins.flags:
+        if flag.value is None and flag.name in names:
+            out.append(t.ParseError(flag.span.start_line, flag.span.start_col,
+                                    f"missing a value on flag: --{flag.name} (write --{flag.name}=<value>)",
+                                    flag.span, "instruction", "flag-value"))
+            return  # BuildKit stops at the first bad flag
+
+
 def _check_instruction(ins: t.Instruction, out: list[t.ParseError], nested: bool = False) -> None:
+    before = len(out)
+    _check_arguments(ins, out, nested)
+    if len(out) == before and not isinstance(ins, t.Unknown | t.Onbuild):
+        _flag_errors(ins, out)
+
+
+def _check_arguments(ins: t.Instruction, out: list[t.ParseError], nested: bool = False) -> None:
     cmd = ins.cmd
     kw = ins.keyword.upper()
     if isinstance(ins, t.Unknown):

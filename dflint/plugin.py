@@ -59,9 +59,20 @@ class Rule:
     enabled_by_default: ClassVar[bool] = True
     #: A frozen dataclass whose fields (with defaults) are the rule's options.
     Options: ClassVar[type[Any]] = NoOptions
+    #: Names (globs) of build-context files whose text the rule reads through a
+    #: ``context_texts`` option, which the engine fills along with ``context_files``.
+    context_text_names: ClassVar[tuple[str, ...]] = ()
 
     def check(self, ctx: Context) -> Iterable[Violation]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def wants_context(self, ctx: Context) -> bool:
+        """Whether a check that found nothing would decide differently with the build context.
+
+        The engine lists the context (``context_files``/``context_texts`` options) only for a
+        rule that found something, or that says so here: listing costs more than most lints.
+        """
+        return False
 
     @classmethod
     def url(cls) -> str:

@@ -559,6 +559,12 @@ class SemanticModel:
             platform_expansion=platform_expansion,
         )
 
+    def looks_windows(self, stage: StageInfo) -> bool:
+        """Whether the stage is built on a Windows image, recognised by the name, tag or
+        ``--platform`` of its first FROM ancestor in the file (see ``_WINDOWS_IMAGE``)."""
+        root = stage.ancestors()[-1] if stage.parent is not None else stage
+        return self._looks_windows(root.from_, root.base)
+
     @staticmethod
     def _looks_windows(from_: From, resolved: ResolvedImage) -> bool:
         platform = resolved.platform or ""

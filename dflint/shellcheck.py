@@ -80,7 +80,7 @@ _DIALECTS = {
 _NON_POSIX = ("pwsh", "powershell", "cmd")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: BuildKit runs the body as a file when the whole command is one heredoc word (``<<EOF``).
-_LONE_HEREDOC = re.compile(r"<<-?\s*[^<\s]+")
+_LONE_HEREDOC = re.compile(r"\d*<<-?\s*[^<\s]+")
 
 
 def shellcheck_url(code: str) -> str:

@@ -11,7 +11,13 @@ suppression sits on its own line *above* what it silences:
 * ``# dflint: ignore-file=CODES`` (or bare ``ignore-file``) anywhere: the whole file.
 * ``# dflint: disable=CODES`` ... ``# dflint: enable=CODES``: a range of lines (an unmatched
   ``disable`` runs to the end of the file; bare ``enable`` closes every open range).
-* hadolint's ``# hadolint ignore=...`` (next instruction) and ``# hadolint global ignore=...``.
+* hadolint's ``# hadolint ignore=...`` (next instruction), ``# hadolint global ignore=...``
+  (whole file) and ``# hadolint stage ignore=...`` (undocumented in hadolint 2.15). The stage
+  form covers every line from the comment down to the next ``FROM`` that starts after the line
+  right below the comment, *including* that ``FROM`` line. hadolint 2.15 covers the same lines
+  except the one right below the comment (an off-by-one that leaves a ``FROM`` just under the
+  pragma reported); dflint covers that line too, so it never reports what hadolint silences
+  and a pragma above a ``FROM`` silences that stage, which is what it is written for.
 * BuildKit's ``# check=skip=A,B`` / ``skip=all`` directive (whole file) and a ``# check=skip=``
   comment attached to an instruction (that instruction, BuildKit 1.21). BuildKit names are
   mapped to codes through ``alias_to_code``; ``skip=all`` means every rule with a BuildKit name,
@@ -35,7 +41,7 @@ ALL = "*"
 _DFLINT = LazyPattern(r"^(?P<lead>\s*#\s*)dflint\s*:\s*(?P<body>.*)$", re.IGNORECASE)
 _VERB = LazyPattern(r"(?P<verb>ignore-file|file-ignore|ignore|disable|enable)(?![\w-])", re.IGNORECASE)
 _HADOLINT = LazyPattern(
-    r"^\s*#\s*hadolint\s+(?P<global>global\s+)?ignore\s*=(?P<rest>.*)$", re.IGNORECASE
+    r"^\s*#\s*hadolint\s+(?:(?P<scope>global|stage)\s+)?ignore\s*=(?P<rest>.*)$", re.IGNORECASE
 )
 _CHECK = LazyPattern(r"^\s*#\s*check\s*=\s*(?P<value>.*)$", re.IGNORECASE)
 _DIRECTIVE = LazyPattern(r"^\s*#\s*(?P<key>[A-Za-z][A-Za-z0-9]*)\s*=\s*\S", re.IGNORECASE)
@@ -112,7 +118,7 @@ class _Entry(Record):
     source: str  # "dflint", "hadolint" or "check"
     line: int
     codes: list[_Code]
-    scope: str  # "instruction", "range" or "file"
+    scope: str  # "instruction", "range" (also hadolint's stage pragma) or "file"
     first: int
     last: int
 
@@ -162,17 +168,20 @@ class Suppressions:
         *,
         check_directive_line: int | None = None,
         last_line: int | None = None,
+        stage_starts: Sequence[int] = (),
     ) -> Suppressions:
         """Collect the suppressions of a file.
 
         ``comments`` are (line, physical line text) for every comment line; ``instructions_lines``
         are (start line, end line) of every instruction, in order; ``check_directive`` is the
-        value of the ``# check=`` parser directive (or None). With ``disable_pragmas`` (the
-        ``disable-ignore-pragma`` setting) nothing in the file can suppress anything.
+        value of the ``# check=`` parser directive (or None); ``stage_starts`` are the first
+        lines of the ``FROM`` instructions (for ``# hadolint stage ignore=``). With
+        ``disable_pragmas`` (the ``disable-ignore-pragma`` setting) nothing in the file can
+        suppress anything.
         """
         if disable_pragmas:
             return cls()
-        builder = _Builder(list(instructions_lines), alias_to_code, last_line)
+        builder = _Builder(list(instructions_lines), alias_to_code, last_line, stage_starts)
         comment_list = sorted((line, text.rstrip("\r\n")) for line, text in comments)
         directive_lines = _directive_block(comment_list)
         for line, text in comment_list:
@@ -230,8 +239,10 @@ def _as_codes(codes: str | tuple[str, ...]) -> tuple[str, ...]:
 
 class _Builder:
     def __init__(self, instructions: list[tuple[int, int]],
-                 alias_to_code: Mapping[str, str | tuple[str, ...]], last_line: int | None) -> None:
+                 alias_to_code: Mapping[str, str | tuple[str, ...]], last_line: int | None,
+                 stage_starts: Sequence[int] = ()) -> None:
         self.instructions = sorted(instructions)
+        self.stage_starts = sorted(stage_starts)
         # An alias may stand for several codes (BuildKit's MultipleInstructionsDisallowed covers
         # DL4003, DL4004 and DL3012), so every table maps to a tuple of codes.
         table = {name: _as_codes(codes) for name, codes in alias_to_code.items()}
@@ -334,8 +345,11 @@ class _Builder:
         if error is not None or not codes:
             return  # hadolint ignores a malformed pragma too; it is not our syntax to police
         entry = _Entry("hadolint", line, codes)
-        if match.group("global"):
+        scope = (match.group("scope") or "").lower()
+        if scope == "global":
             self.for_file(entry)
+        elif scope == "stage":
+            self.for_stage(entry)
         else:
             self.for_instruction(entry)
 
@@ -440,6 +454,14 @@ class _Builder:
             entry.first, entry.last = 0, -1  # nothing follows: it can only be reported unused
         else:
             entry.first, entry.last = target
+        self.entries.append(entry)
+
+    def for_stage(self, entry: _Entry) -> None:
+        """From the comment to the first ``FROM`` starting below the line after it (inclusive):
+        hadolint's range plus the line right below the comment (see the module docstring)."""
+        entry.scope = "range"
+        entry.first = entry.line + 1
+        entry.last = next((start for start in self.stage_starts if start > entry.line + 1), 2**62)
         self.entries.append(entry)
 
     def for_file(self, entry: _Entry) -> None:

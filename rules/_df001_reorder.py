@@ -40,13 +40,13 @@ from dflint.tree import (
     Workdir,
 )
 
-__all__ = ["Needs", "manifests_of", "reorder_fix"]
+__all__ = ["UNKNOWN_ROOT", "Needs", "manifests_of", "reorder_fix", "workdirs"]
 
 #: Argv lists of a RUN's commands, or None when the RUN cannot be read that far.
 CommandsOf = Callable[[Run], list[list[str]] | None]
 
 #: The base image's working directory: unknown, but the same until the stage's first WORKDIR.
-_UNKNOWN_ROOT = "/\x00base"
+UNKNOWN_ROOT = "/\x00base"
 _KEPT_FLAGS = frozenset({"chown", "chmod", "link"})
 #: Instructions that can sit between the COPY and the install without caring about the order
 #: (WORKDIR and RUN are judged on their own; anything else, COPY and VOLUME first, stops the fix).
@@ -269,9 +269,9 @@ def _clean(text: str) -> str:
     return text
 
 
-def _workdirs(sequence: Sequence[Instruction]) -> list[str]:
+def workdirs(sequence: Sequence[Instruction]) -> list[str]:
     """The working directory each instruction of the sequence runs in."""
-    current = _UNKNOWN_ROOT
+    current = UNKNOWN_ROOT
     found: list[str] = []
     for index, instruction in enumerate(sequence):
         found.append(current)
@@ -406,11 +406,15 @@ def _already_copied(plan: _Plan, earlier: Sequence[Instruction], dirs: Sequence[
 
 
 def reorder_fix(sequence: Sequence[Instruction], copy: Copy, run: Run, lines: Sequence[str],
-                text: str, commands_of: CommandsOf, context_files: Sequence[str]) -> Fix | None:
+                text: str, commands_of: CommandsOf, context_files: Sequence[str],
+                reads_more: Callable[[Sequence[str]], bool] = lambda _paths: False) -> Fix | None:
     """The fix for ``copy`` (reported before the install ``run``), or None when not offered.
 
     ``sequence`` is the stage's own instruction list (never ONBUILD triggers); ``lines`` and
-    ``text`` the file as parsed.
+    ``text`` the file as parsed. ``reads_more`` tells, from the manifests' text when the engine
+    read it, whether the manifests to copy first need other files of the context (``-r
+    base.txt``, a ``file:`` dependency, a local ``replace``): then copying them alone would
+    break the install, and no fix is offered.
     """
     files = frozenset(context_files)
     if not files or copy.from_stage or copy.heredocs or copy.destination is None or copy.parents:
@@ -425,7 +429,7 @@ def reorder_fix(sequence: Sequence[Instruction], copy: Copy, run: Run, lines: Se
     flags = _flags_text(copy, lines)
     if prefix is None or flags is None:
         return None
-    dirs = _workdirs(sequence)
+    dirs = workdirs(sequence)
     dest_is_relative = not _clean(copy.destination.text).startswith("/")
     for between in sequence[first + 1:last]:
         if isinstance(between, Workdir):
@@ -447,7 +451,7 @@ def reorder_fix(sequence: Sequence[Instruction], copy: Copy, run: Run, lines: Se
     if len(needs) != 1 or not all(is_inert(a) for a in others):
         return None
     plan = _plan(needs[0], copy, prefix, dirs[first], dirs[last], files)
-    if plan is None:
+    if plan is None or reads_more(plan.sources):
         return None
     return _edits(copy, run, plan, flags, lines, text,
                   _already_copied(plan, sequence[:first], dirs[:first]))

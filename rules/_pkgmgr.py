@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 from dflint.finding import Fix, FixSafety, TextEdit
 from dflint.plugin import Context
 from dflint.records import FrozenRecord
+from dflint.semantic import StageInfo
 from dflint.shell import ShellScript, ShellWord, SimpleCommand
 from dflint.shell.packages import parse_options
 from dflint.span import Span
@@ -180,6 +182,22 @@ def mount_covers(run: Run, *directories: str, suffixes: tuple[str, ...] = ()) ->
     return False
 
 
+def linked_into_mount(item: RunScript, *directories: str) -> bool:
+    """Whether the RUN replaces one of ``directories`` by a symlink into a cache or tmpfs mount
+    (``--mount=type=cache,target=/pkg-cache`` with ``ln -s /pkg-cache /etc/apk/cache``): what
+    the package manager writes there lands in the mount, not in the layer."""
+    for cmd in commands_named(item.script, "ln"):
+        options, operands = parse_options(cmd.args, frozenset({"-t", "--target-directory", "-S", "--suffix"}))
+        if not any(o.name in ("-s", "--symbolic") for o in options) or len(operands) != 2:
+            continue
+        target, link = (w.value for w in operands)
+        if target is None or link is None or normalise_path(link) not in directories:
+            continue
+        if mount_covers(item.run, normalise_path(target)):
+            return True
+    return False
+
+
 # -- stages and fixes ------------------------------------------------------------------------
 
 
@@ -197,6 +215,61 @@ def lands_in_image(ctx: Context, item: RunScript) -> bool:
     if stage is model.stages[-1]:
         return True
     return any(other.parent is stage for other in model.stages)
+
+
+def ships(ctx: Context, item: RunScript) -> bool:
+    """Whether a RUN's leftovers (a package cache, the apt lists) reach an image someone runs.
+
+    Stricter than :func:`lands_in_image`, which counts any stage a later FROM builds on: here a
+    stage ships when it is an output (the last stage, or one no other stage builds on, copies or
+    mounts from: a ``--target``) or a FROM ancestor of one. A chain ``FROM x AS prebuild`` →
+    ``FROM prebuild AS builder`` read only by ``COPY --from=builder`` ships nothing of either.
+    ONBUILD triggers run in some child build and always count."""
+    stage = None if item.onbuild else ctx.model.stage_of(item.owner)
+    return stage is None or stage.index in ctx.memo(_shipping_stages, lambda: _shipping_stages(ctx))
+
+
+def _shipping_stages(ctx: Context) -> frozenset[int]:
+    """Indexes of the stages that ship. A FROM naming a stage through a build argument
+    (``FROM cross-builder-${BUILD_ARCH}``) may build on every earlier stage its pattern fits."""
+    model = ctx.model
+    stages = model.stages
+    parents: dict[int, list[StageInfo]] = {}
+    used: set[int] = set()
+    for stage in stages:
+        found = [stage.parent] if stage.parent is not None else []
+        raw = stage.base.raw
+        if "$" in raw and _stage_pattern_literal(raw):
+            fits = _stage_pattern(raw)
+            found += [s for s in stages[: stage.index] if s.name and fits(s.name) and s not in found]
+        parents[stage.index] = found
+        used.update(p.index for p in found)
+        used.update(d.index for d in model.stage_dependencies(stage) if d is not stage)
+    todo = [s for s in stages if s is stages[-1] or s.index not in used]
+    shipping: set[int] = set()
+    while todo:
+        current = todo.pop()
+        if current.index not in shipping:
+            shipping.add(current.index)
+            todo.extend(parents[current.index])
+    return frozenset(shipping)
+
+
+_VARIABLE_REF = r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*"
+
+
+def _stage_pattern_literal(raw: str) -> str:
+    """The text of a FROM name around its variables: a bare ``$BASE_IMAGE`` names an image
+    chosen by build argument, not a family of stages."""
+    return "".join(re.split(_VARIABLE_REF, raw))
+
+
+def _stage_pattern(raw: str) -> Callable[[str], bool]:
+    """A FROM name with ``$VAR``/``${VAR...}`` in it, as a test of stage names (any text for
+    each variable; stage names compare case-insensitively)."""
+    parts = re.split(_VARIABLE_REF, raw.lower())
+    pattern = re.compile(".*".join(re.escape(p) for p in parts))
+    return lambda name: pattern.fullmatch(name.lower()) is not None
 
 
 def insert_after(item: RunScript, word: ShellWord | SimpleCommand, text: str, description: str,

@@ -13,10 +13,12 @@ from ._pkgmgr import (
     RunScript,
     command_span,
     insert_after,
+    linked_into_mount,
     mount_covers,
     package_commands,
     removes,
     run_scripts,
+    ships,
 )
 from ._pkgvars import expand_packages
 
@@ -114,8 +116,12 @@ class ApkAddWithoutNoCache(Rule):
     """## What it does
     Checks that `apk add` is given `--no-cache`.
 
-    Exempt: a cache or tmpfs mount on `/var/cache/apk` (or `/etc/apk/cache`), and an
-    `rm -rf /var/cache/apk/*` later in the same RUN, which leaves the layer just as clean.
+    Exempt: a cache or tmpfs mount on `/var/cache/apk` (or `/etc/apk/cache`), or a symlink the
+    RUN makes from one of them into such a mount; an `rm -rf /var/cache/apk/*` later in the
+    same RUN, which leaves the layer just as clean; and `apk add --no-network`, which fetches
+    no index. Only stages whose layers ship are checked: an output stage (the last one, or one
+    no other stage uses) and the stages it builds on; a builder only read by `COPY --from`
+    ships nothing.
 
     ## Why is this bad?
     Without `--no-cache`, apk keeps the package index it downloaded in `/var/cache/apk`, and
@@ -155,6 +161,29 @@ class ApkAddWithoutNoCache(Rule):
     ```
     hadolint reports nothing here; dflint reports line 2.
 
+    Each RUN below leaves no index in a shipped layer; hadolint reports all three, dflint none:
+    ```dockerfile
+    FROM alpine:3.20
+    RUN apk add --no-cache --virtual .build-deps gcc=13.2.1_git20240309-r0 \\
+        && apk add --no-network --virtual .rundeps so:libc.musl-x86_64.so.1 \\
+        && apk del --no-network .build-deps
+    ```
+    ```dockerfile
+    FROM alpine:3.20
+    RUN --mount=type=cache,target=/pkg-cache \\
+        ln -s /pkg-cache /etc/apk/cache && \\
+        apk add bash=5.2.26-r0
+    ```
+    ```dockerfile
+    FROM golang:1.22-alpine AS builder
+    RUN apk update && apk add git=2.45.2-r0
+    FROM gcr.io/distroless/static
+    COPY --from=builder /go/bin/app /app
+    ```
+    `--no-network` installs from what is already there (the official `php`, `ruby` and
+    `redis` images use it for run-time dependencies); the symlink sends the index into the
+    cache mount; the builder stage never ships.
+
     ## References
     - hadolint DL3019
     """
@@ -167,11 +196,15 @@ class ApkAddWithoutNoCache(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for item in run_scripts(ctx):
-            if mount_covers(item.run, *APK_CACHES):
+            if mount_covers(item.run, *APK_CACHES) or not ships(ctx, item):
+                continue
+            if linked_into_mount(item, *APK_CACHES):
                 continue
             for apk in apk_adds(item):
                 if apk.no_cache or apk.subcommand_word is None:
                     continue
+                if apk.has_option("--no-network"):
+                    continue  # fetches nothing, so it leaves no index behind
                 if removes(item.script, apk.command, *APK_CACHES):
                     continue
                 yield Violation(

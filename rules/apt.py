@@ -19,11 +19,11 @@ from ._pkgmgr import (
     RunScript,
     command_span,
     insert_after,
-    lands_in_image,
     mount_covers,
     package_commands,
     removes,
     run_scripts,
+    ships,
 )
 from ._pkgvars import expand_packages
 
@@ -33,11 +33,13 @@ _INNER_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
 
 
 def apt_get_installs(item: RunScript) -> list[AptInvocation]:
-    """Each ``apt-get install`` of the script (hadolint's DL3008/14/15 look at apt-get only)."""
+    """Each ``apt-get install`` of the script that installs something (hadolint's DL3008/14/15
+    look at apt-get only); a simulation (``-s``) installs nothing and asks nothing."""
     return [
         apt
         for apt in package_commands(item.script, parse_apt)
         if apt.tool == "apt-get" and apt.subcommand == "install" and apt.subcommand_word is not None
+        and not apt.simulates
     ]
 
 
@@ -107,6 +109,16 @@ class AptGetPinVersions(Rule):
     ```
     hadolint reports nothing here; dflint reports lines 2 and 3.
 
+    An install that installs nothing new is not judged: `--only-upgrade` takes the newest
+    version of packages already installed (a pin would defeat it, as it would `apt-get
+    upgrade`), and `-s`/`--simulate` only prints what apt would do:
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update && apt-get install -y --only-upgrade ca-certificates
+    RUN if apt-get install -s postgresql-16-jit; then apt-get install -y postgresql-16-jit=16.4-1; fi
+    ```
+    hadolint reports lines 2 and 3; dflint reports neither.
+
     ## References
     - hadolint DL3008
     """
@@ -119,6 +131,8 @@ class AptGetPinVersions(Rule):
     def check(self, ctx: Context) -> Iterator[Violation]:
         for item in run_scripts(ctx):
             for apt in apt_get_installs(item):
+                if apt.only_upgrade:
+                    continue  # upgrades what is installed to the newest version: a pin defeats it
                 for package in apt.packages:
                     if package.kind == "dynamic":
                         yield from self._variable(ctx, item, apt, package.word)
@@ -153,9 +167,12 @@ class AptListsNotDeleted(Rule):
     Checks that a RUN that downloads the apt package lists (`apt-get update`, `apt update`,
     `aptitude update`) deletes them again in the same RUN with `rm -rf /var/lib/apt/lists/*`.
 
-    Only stages whose layers reach an image are checked: the last stage and any stage a later
-    `FROM` builds on. A builder stage that is only read by `COPY --from` ships nothing. `ONBUILD
-    RUN` is always checked, since it runs in some child image.
+    Only stages whose layers reach an image are checked: an output stage (the last one, or
+    one no other stage builds on, copies or mounts from: a `--target`) and every stage it
+    builds on. A builder stage that is only read by `COPY --from` ships nothing, and neither do
+    the stages it builds on. A FROM that picks a stage by build argument
+    (`FROM cross-builder-${BUILD_ARCH}`) builds on every stage whose name fits. `ONBUILD RUN`
+    is always checked, since it runs in some child image.
 
     A cleanup counts when it really deletes `/var/lib/apt/lists` after the last update: `rm`
     of it or of a parent directory (also in a `sh -c '...'` script), `find ... -delete` on it,
@@ -216,6 +233,18 @@ class AptListsNotDeleted(Rule):
     ```
     hadolint reports nothing for DL3009 here; dflint reports line 2.
 
+    hadolint checks every stage a later FROM builds on, even when that one is a builder too:
+    ```dockerfile
+    FROM ubuntu:20.04 AS prebuild
+    RUN apt-get update && apt-get install -y --no-install-recommends gcc=4:9.3.0-1ubuntu2
+    FROM prebuild AS builder
+    RUN make
+    FROM scratch
+    COPY --from=builder /out/app /app
+    ```
+    hadolint reports line 2; the image is the scratch stage, which copies one file, so dflint
+    reports nothing.
+
     ## References
     - hadolint DL3009
     """
@@ -232,7 +261,7 @@ class AptListsNotDeleted(Rule):
             updates = [apt for apt in apt_commands if apt.subcommand == "update"]
             if not updates:
                 continue
-            if mount_covers(item.run, APT_LISTS) or not lands_in_image(ctx, item):
+            if mount_covers(item.run, APT_LISTS) or not ships(ctx, item):
                 continue
             if removes(item.script, updates[-1].command, APT_LISTS):
                 continue
@@ -292,6 +321,13 @@ class AptGetMissingYes(Rule):
     ```
     hadolint reports nothing here; dflint reports lines 2 and 3.
 
+    A simulation (`-s`, `--simulate`, `--dry-run`, `--just-print`) never asks:
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get install -s curl && apt-get install --simulate wget && apt-get --dry-run install git
+    ```
+    hadolint reports line 2; dflint does not.
+
     ## References
     - hadolint DL3014
     """
@@ -338,6 +374,14 @@ class AptGetInstallRecommends(Rule):
     ## Fix safety
     Safe: ` --no-install-recommends` is inserted right after `install`. The image gets
     smaller; a program that needed a merely *recommended* package must then name it.
+
+    ## Differences from hadolint
+    Checked against hadolint 2.15.1. A simulation (`-s`, `--simulate`) installs nothing:
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get install -s curl=7.88.1-10+deb12u8
+    ```
+    hadolint reports line 2; dflint does not.
 
     ## References
     - hadolint DL3015

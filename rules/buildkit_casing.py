@@ -19,6 +19,9 @@ from dflint.tree import Copy, Dockerfile, From, Instruction, Run, Unknown
 
 from ._bk_spans import flag_value_span, joined_offset, source_text
 
+#: BuildKit's stage-name syntax (checked after lower-casing); anything else fails the build.
+_VALID_STAGE_NAME = LazyPattern(r"^[a-z][a-z0-9-_.]*$")
+
 
 def _is_lower(text: str) -> bool:
     return text == text.lower()
@@ -51,6 +54,10 @@ class StageNameCasing(Rule):
     COPY --from=build /out/app /app
     ```
 
+    A name BuildKit refuses outright (`AS ${STAGE}`: stage names are not expanded; `AS
+    arm/v7`) is reported once, as the DF000 error, not again here: lower-casing it would not
+    make it valid.
+
     ## Fix safety
     Safe: the name is lower-cased where it is defined and in every later reference written
     literally (`FROM Build`, `COPY --from=Build`, `RUN --mount=from=Build`). References are
@@ -71,8 +78,8 @@ class StageNameCasing(Rule):
         df = ctx.dockerfile
         for stage in df.stages:
             word = stage.from_.stage_name
-            if word is None or _is_lower(word.text):
-                continue
+            if word is None or _is_lower(word.text) or not _VALID_STAGE_NAME.match(word.text.lower()):
+                continue  # an invalid name (`AS ${NAME}`, `AS arm/v7`) is a DF000 error already
             lowered = word.text.lower()
             edits = [TextEdit(word.span, lowered)]
             for later in df.stages[stage.index + 1 :]:

@@ -179,6 +179,11 @@ def parse_platform(text: str) -> tuple[str, str] | None:
     return os_, _ARCH_ALIASES.get(lowered[1], lowered[1])
 
 
+#: Operating systems containers are built for. Another OS in a FROM (`darwin/arm64` for
+#: macOS SDK images) can only be a source of files, never the platform of a build.
+_CONTAINER_OS = frozenset({"linux", "windows", "freebsd", "wasi", "wasip1", "js"})
+
+
 class FromPlatformFlagConstDisallowed(Rule):
     """## What it does
     Reports `FROM --platform=<constant>` (no variable), unless the stage name mentions the
@@ -198,6 +203,12 @@ class FromPlatformFlagConstDisallowed(Rule):
     ```dockerfile
     FROM --platform=$BUILDPLATFORM alpine:3.20 AS base
     ```
+
+    ## Differences from BuildKit
+    A constant platform whose OS no container runs (`FROM --platform=darwin/arm64
+    crazymax/osxcross AS sdk`) is not reported: such a stage only provides files (a macOS
+    SDK) published for that one platform, and a variable would pull a variant that does not
+    exist.
 
     ## References
     BuildKit check `FromPlatformFlagConstDisallowed`. A value that is not a valid platform is
@@ -227,6 +238,8 @@ class FromPlatformFlagConstDisallowed(Rule):
             os_, arch = platform
             if (os_ and os_ in name) or (arch and arch in name):
                 continue
+            if os_ not in _CONTAINER_OS:
+                continue  # `darwin/arm64`: a data image (an SDK); no build targets that platform
             yield Violation(
                 flag_value_span(from_, flag),
                 f"FROM --platform should not use the constant value '{result.value}'",

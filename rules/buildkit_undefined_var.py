@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dflint.base_env import image_env
 from dflint.expand import VarUse, variables_in
 from dflint.finding import Severity, Violation
 from dflint.plugin import Context, Rule
@@ -37,46 +38,23 @@ from ._words import escape_of
 #: BuildKit never reports these (SBOM scanner switches) and always defines PATH in the image.
 _ALWAYS_DEFINED = frozenset({"BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE", "PATH"})
 
-#: ENV that official Docker Hub images are documented to set. A static linter cannot read the
-#: base image's config the way BuildKit does; this table removes the commonest false positives.
-_OFFICIAL_IMAGE_ENV: dict[str, frozenset[str]] = {
-    "golang": frozenset({"GOLANG_VERSION", "GOPATH", "GOTOOLCHAIN"}),
-    "node": frozenset({"NODE_VERSION", "YARN_VERSION"}),
-    "python": frozenset({"PYTHON_VERSION", "PYTHON_SHA256", "GPG_KEY", "LANG"}),
-    "pypy": frozenset({"PYPY_VERSION", "LANG"}),
-    "ruby": frozenset({"RUBY_VERSION", "RUBY_MAJOR", "GEM_HOME", "BUNDLE_SILENCE_ROOT_WARNING",
-                       "BUNDLE_APP_CONFIG", "LANG"}),
-    "php": frozenset({"PHP_VERSION", "PHP_INI_DIR", "PHPIZE_DEPS", "PHP_CFLAGS", "PHP_CPPFLAGS",
-                      "PHP_LDFLAGS", "GPG_KEYS", "PHP_URL", "PHP_ASC_URL", "PHP_SHA256"}),
-    "openjdk": frozenset({"JAVA_HOME", "JAVA_VERSION", "LANG"}),
-    "eclipse-temurin": frozenset({"JAVA_HOME", "JAVA_VERSION", "LANG", "LANGUAGE", "LC_ALL"}),
-    "amazoncorretto": frozenset({"JAVA_HOME", "LANG"}),
-    "maven": frozenset({"JAVA_HOME", "JAVA_VERSION", "MAVEN_HOME", "MAVEN_CONFIG", "LANG"}),
-    "gradle": frozenset({"JAVA_HOME", "JAVA_VERSION", "GRADLE_HOME", "GRADLE_VERSION", "LANG"}),
-    "rust": frozenset({"RUSTUP_HOME", "CARGO_HOME", "RUST_VERSION"}),
-    "nginx": frozenset({"NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE"}),
-    "httpd": frozenset({"HTTPD_PREFIX", "HTTPD_VERSION", "HTTPD_SHA256", "HTTPD_PATCHES"}),
-    "postgres": frozenset({"PG_MAJOR", "PG_VERSION", "PGDATA", "LANG", "GOSU_VERSION"}),
-    "mysql": frozenset({"MYSQL_MAJOR", "MYSQL_VERSION", "MYSQL_SHELL_VERSION", "GOSU_VERSION"}),
-    "redis": frozenset({"REDIS_VERSION", "REDIS_DOWNLOAD_URL", "REDIS_DOWNLOAD_SHA"}),
-    "tomcat": frozenset({"CATALINA_HOME", "TOMCAT_MAJOR", "TOMCAT_VERSION", "JAVA_HOME", "LANG"}),
-    "dotnet/sdk": frozenset({"DOTNET_VERSION", "ASPNET_VERSION", "DOTNET_SDK_VERSION",
-                             "APP_UID", "ASPNETCORE_HTTP_PORTS", "DOTNET_RUNNING_IN_CONTAINER"}),
-    "dotnet/aspnet": frozenset({"DOTNET_VERSION", "ASPNET_VERSION", "APP_UID",
-                                "ASPNETCORE_HTTP_PORTS", "DOTNET_RUNNING_IN_CONTAINER"}),
-}
+#: ``${NAME:-word}``, ``${NAME-word}``, ``${NAME:+word}``, ``${NAME+word}`` say what to do when NAME
+#: is unset: the author handled that case (``${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}``).
+_HANDLES_UNSET = frozenset({"-", ":-", "+", ":+"})
 
 
 class _Use(FrozenRecord):
-    __slots__ = ("name", "span")
-    __match_args__ = ("name", "span")
+    __slots__ = ("modifier", "name", "span")
+    __match_args__ = ("name", "span", "modifier")
     name: str
     span: Span
+    modifier: str
 
-    def __init__(self, name: str, span: Span) -> None:
+    def __init__(self, name: str, span: Span, modifier: str = "") -> None:
         _set = object.__setattr__
         _set(self, "name", name)
         _set(self, "span", span)
+        _set(self, "modifier", modifier)
 
 
 class UndefinedVar(Rule):
@@ -84,9 +62,11 @@ class UndefinedVar(Rule):
     Reports `$NAME` / `${NAME...}` in a place BuildKit expands (ENV and LABEL keys and
     values, ARG defaults, COPY/ADD sources, destination, `--chown`, `--chmod`, `--checksum`
     and unquoted heredoc bodies, WORKDIR, USER, VOLUME, STOPSIGNAL, `RUN --mount` values)
-    when no ENV, no ARG of the stage or its parent stages, and no base-image variable
-    defines it. `${NAME:-default}` counts too, as in BuildKit. The message suggests a
-    close defined name when there is one.
+    when it is provably undefined: no ENV, no ARG of the stage or its parent stages defines
+    it, and the stage's base image is one whose ENV dflint knows (`scratch`, the official
+    images such as `python`, `node`, `golang`, `eclipse-temurin`, `debian`, `alpine`, the
+    .NET images...) and does not set it. The message suggests a close defined name when there
+    is one.
 
     ## Why is this bad?
     An undefined variable expands to an empty string without any error:
@@ -111,18 +91,34 @@ class UndefinedVar(Rule):
     ```
 
     ## Differences from BuildKit
-    BuildKit reads the base image's config and knows its ENV; a static linter cannot.
-    dflint assumes `PATH` (BuildKit always sets it), knows the ENV of common official
-    images (`golang`'s `GOPATH`, `node`'s `NODE_VERSION`, ...), and takes more names from
-    the `base-env` option. Anything else a base image defines is reported. Proxy variables
-    (`HTTP_PROXY`, ...) are treated as defined, since they normally come with
+    BuildKit reads the base image's config and knows its ENV; a static linter cannot, and a
+    variable the base image may set is not undefined. So dflint reports only in stages whose
+    root base image it knows: `scratch`, and the images listed in `dflint/data/base_env.json`,
+    made by `scripts/gen_base_env.py` from the images' own Dockerfiles with every tag and
+    variant merged: the Docker official images (`python`, `node`, `golang`, `debian`,
+    `alpine`...), the .NET images, Red Hat UBI, and the images `oracle/docker-images` and
+    `zabbix/zabbix-docker` build (`oracle/serverjre`, `oracle/weblogic`, `zabbix-build-base`...);
+    mirrors such as `docker.io/library/` and `arm64v8/` included. A stage built on any other
+    image (`quay.io/jupyter/base-notebook`, a project's own base, a `FROM ${BASE}`) gets no
+    report: such images often turn their own ARGs into ENV. The `unknown-base` option turns
+    them back on.
+
+    `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}` and `${NAME+word}` are not reported for
+    NAME (BuildKit reports them): they say what to do when NAME is unset, as in
+    `ENV LD_LIBRARY_PATH=${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}/opt/lib`. Variables inside
+    `word` are still checked, and so are `${NAME:?msg}` and the pattern forms.
+
+    `PATH` is always defined (BuildKit sets it), names in the `base-env` option too. Proxy
+    variables (`HTTP_PROXY`, ...) are treated as defined, since they normally come with
     `--build-arg`. BuildKit reports the whole instruction; dflint points at the reference.
     ONBUILD triggers are not checked (they are expanded in the child build).
 
     ## Options
     * `base-env` (list of names, default `[]`): variables your base images define.
-    * `official-image-env` (bool, default `true`): use the built-in table of official
-      images' ENV.
+    * `official-image-env` (bool, default `true`): use the shipped table of base images'
+      ENV; with `false` every base image is unknown.
+    * `unknown-base` (bool, default `false`): also report in stages whose base image dflint
+      does not know (as BuildKit would, but blind to that image's ENV).
 
     ## References
     BuildKit check `UndefinedVar`.
@@ -135,14 +131,17 @@ class UndefinedVar(Rule):
     aliases = ("UndefinedVar",)
 
     class Options(FrozenRecord):
-        __match_args__ = ("base_env", "official_image_env")
+        __match_args__ = ("base_env", "official_image_env", "unknown_base")
         base_env: tuple[str, ...]
         official_image_env: bool
+        unknown_base: bool
 
-        def __init__(self, base_env: tuple[str, ...] = (), official_image_env: bool = True) -> None:
+        def __init__(self, base_env: tuple[str, ...] = (), official_image_env: bool = True,
+                     unknown_base: bool = False) -> None:
             _set = object.__setattr__
             _set(self, "base_env", base_env)
             _set(self, "official_image_env", official_image_env)
+            _set(self, "unknown_base", unknown_base)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         options = ctx.options if isinstance(ctx.options, UndefinedVar.Options) else UndefinedVar.Options()
@@ -150,11 +149,14 @@ class UndefinedVar(Rule):
         escape = escape_of(ctx.dockerfile)
         extra = set(_ALWAYS_DEFINED) | set(options.base_env)
         for stage in model.stages:
-            known = extra | (_image_env(stage) if options.official_image_env else set())
+            base_env = _base_env(stage) if options.official_image_env else None
+            if base_env is None and not options.unknown_base:
+                continue  # the base image may define anything: nothing is provably undefined
+            known = extra | (base_env or set())
             for instruction in stage.instructions:
                 scope = model.scope_at(instruction)
                 for use in _uses(ctx, instruction, escape):
-                    if use.name in known or scope.is_declared(use.name):
+                    if use.name in known or scope.is_declared(use.name) or use.modifier in _HANDLES_UNSET:
                         continue
                     yield Violation(use.span, _message(use.name, scope))
 
@@ -165,29 +167,34 @@ def _message(name: str, scope: Scope) -> str:
     return f"Usage of undefined variable '${name}'{extra}"
 
 
-def _image_env(stage: StageInfo) -> set[str]:
-    """ENV names an official root base image is known to set."""
+def _base_env(stage: StageInfo) -> set[str] | None:
+    """ENV names the stage's root base image sets, None when the image is unknown."""
     root = stage
     seen = 0
     while root.parent is not None and seen < 1000:
         root = root.parent
         seen += 1
-    repository = root.base.repository
-    if not repository:
+    if (root.base_text or "").strip().lower() == "scratch":
         return set()
-    for prefix in ("docker.io/library/", "index.docker.io/library/", "library/", "docker.io/"):
-        if repository.startswith(prefix):
-            repository = repository[len(prefix) :]
-            break
-    if repository.startswith("mcr.microsoft.com/"):
-        repository = repository[len("mcr.microsoft.com/") :]
-    return set(_OFFICIAL_IMAGE_ENV.get(repository, frozenset()))
+    names = image_env(root.base.repository)
+    return None if names is None else set(names)
 
 
 def _word_uses(instruction: Instruction, word: Word, escape: str, skip: int = 0) -> Iterator[_Use]:
     """References in ``word.text[skip:]``, with spans in the file."""
-    for use in variables_in(word.text[skip:], escape):
-        yield _Use(use.name, sub_span(instruction, word, skip + use.start, skip + use.end))
+    uses = variables_in(word.text[skip:], escape)
+    for use in uses:
+        modifier = "+" if _inside_own_guard(use, uses) else use.modifier
+        yield _Use(use.name, sub_span(instruction, word, skip + use.start, skip + use.end), modifier)
+
+
+def _inside_own_guard(use: VarUse, uses: list[VarUse]) -> bool:
+    """``$X`` inside ``${X:+...$X...}`` (or ``-`` forms): expanded only when X is set."""
+    return any(
+        outer is not use and outer.name == use.name and outer.modifier in _HANDLES_UNSET
+        and outer.start < use.start and use.end <= outer.end
+        for outer in uses
+    )
 
 
 def _uses(ctx: Context, instruction: Instruction, escape: str) -> Iterator[_Use]:
@@ -229,12 +236,13 @@ def _copy_uses(instruction: Copy | Add, escape: str) -> Iterator[_Use]:
     for flag in instruction.flags:
         if flag.name in names and flag.value:
             for use in variables_in(flag.value, escape):
-                yield _Use(use.name, flag_value_span(instruction, flag, use.start, use.end))
+                yield _Use(use.name, flag_value_span(instruction, flag, use.start, use.end), use.modifier)
     for heredoc in instruction.heredocs:
         if not heredoc.expand:
             continue
         for use in variables_in(heredoc.content, "\\", quotes=False):
-            yield _Use(use.name, _heredoc_span(heredoc.content, heredoc.body_line, use, heredoc.body_span))
+            yield _Use(use.name, _heredoc_span(heredoc.content, heredoc.body_line, use, heredoc.body_span),
+                       use.modifier)
 
 
 def _is_heredoc_opener(text: str, names: set[str]) -> bool:
@@ -265,5 +273,5 @@ def _mount_uses(ctx: Context, instruction: Run, escape: str) -> Iterator[_Use]:
                 if written is not None and written.count(ref) == 1:
                     col = flag.span.start_col + written.index(ref)
                     span = Span(flag.span.start_line, col, flag.span.start_line, col + len(ref))
-                yield _Use(use.name, span)
+                yield _Use(use.name, span, use.modifier)
 

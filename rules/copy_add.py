@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from dflint.finding import Severity, Violation
 from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
-from dflint.tree import Add, Copy, Instruction, Stage, Word, Workdir
+from dflint.semantic import StageInfo
+from dflint.tree import Add, Copy, Instruction, Run, Stage, Word, Workdir
 
 from ._bk_spans import suggest_name
+from ._stage_refs import lineage
 from ._words import escape_of, is_windows_drive, literal, unquoted_head, uses_variables
 
 #: Local files ADD unpacks. BuildKit detects the format by content (tar, gzip, bzip2, xz, zstd);
@@ -27,6 +29,24 @@ _STAGE_NAME = LazyPattern(r"^[a-z][a-z0-9-_.]*$")
 
 def _is_heredoc_source(instruction: Instruction, word: Word) -> bool:
     return any(doc.span == word.span for doc in instruction.heredocs)
+
+
+def _word_value(instruction: Instruction, word: Word, escape: str) -> str | None:
+    """A word's value without quotes and escapes; None when it uses a variable. JSON-form words
+    are already decoded, so no shell escape is processed again."""
+    if instruction.json:
+        return None if "$" in word.text else word.text
+    return literal(word.text, escape)
+
+
+#: COPY/ADD flags that need a value (`--chmod=644`); the rest (`--link`, `--parents`...) are bool.
+_VALUE_FLAGS = frozenset({"from", "chown", "chmod", "checksum", "exclude"})
+
+
+def _flag_missing_value(instruction: Instruction) -> bool:
+    """``--chmod 777 a /b``: BuildKit fails (`missing a value on flag`), and which word was meant
+    as a source is a guess, so the sources and destination are not judged."""
+    return any(f.value is None and f.name.lower() in _VALUE_FLAGS for f in instruction.flags)
 
 
 class AddInsteadOfCopy(Rule):
@@ -83,7 +103,7 @@ class AddInsteadOfCopy(Rule):
     def check(self, ctx: Context) -> Iterator[Violation]:
         escape = escape_of(ctx.dockerfile)
         for instruction in ctx.dockerfile.instructions:
-            if not isinstance(instruction, Add):
+            if not isinstance(instruction, Add) or _flag_missing_value(instruction):
                 continue
             for source in instruction.sources:
                 if self._needs_add(ctx, instruction, source, escape):
@@ -116,8 +136,11 @@ class CopyMultipleSourcesDestination(Rule):
     ## Why is this bad?
     With more than one source the destination must be a directory, and BuildKit insists it is
     written with a trailing slash; the build fails otherwise. Heredoc sources (`<<EOF`) count
-    as sources. A destination that depends on a variable is not judged; when the escape
-    directive is a backtick (Windows images), a path ending in a backslash is a directory too.
+    as sources. A destination that depends on a variable is not judged. A Windows path that
+    ends in a backslash is a directory too: `C:\\dest\\` under `# escape=\\``, or `C:\\dest\\`
+    with the default escape, where `\\` stands for one backslash. An instruction with a flag
+    missing its value (`COPY --from builder a b`) is not judged: BuildKit rejects it, and
+    which words were meant as sources is a guess.
 
     ## Example
     ```dockerfile
@@ -127,6 +150,14 @@ class CopyMultipleSourcesDestination(Rule):
     ## Use instead
     ```dockerfile
     COPY package.json package-lock.json /app/
+    ```
+
+    ## Differences from hadolint
+    hadolint takes the value of a flag written without `=` for a source and reports line 2;
+    dflint does not judge that instruction (BuildKit rejects it: `missing a value on flag`):
+    ```dockerfile
+    FROM alpine:3.20 AS builder
+    COPY --from builder /bin/bash /my/bin/bash
     ```
     """
 
@@ -140,14 +171,15 @@ class CopyMultipleSourcesDestination(Rule):
         for instruction in ctx.dockerfile.instructions:
             if not isinstance(instruction, Copy) or len(instruction.sources) < 2:
                 continue
+            if _flag_missing_value(instruction):
+                continue
             dest = instruction.destination
             if dest is None:
                 continue
-            value = literal(dest.text, escape)
+            value = _word_value(instruction, dest, escape)
             if value is None:
                 continue  # depends on a variable (or does not expand): unknown
-            endings = ("/", "\\") if escape == "`" else ("/",)
-            if not value.endswith(endings):
+            if not value.endswith(("/", "\\")):
                 yield Violation(
                     dest.span,
                     f"COPY with {len(instruction.sources)} sources needs a destination ending with `/`",
@@ -324,6 +356,8 @@ class CopyRelativeWithoutWorkdir(Rule):
 
     Destinations starting with `/`, a Windows drive (`C:`) or a variable are not judged.
     Stage names are followed case-insensitively (`FROM Base` inherits `WORKDIR` of `AS base`).
+    A stage built on `scratch` (directly or through other stages) is not judged either: its
+    working directory is `/`, set by no base image.
 
     ## Example
     ```dockerfile
@@ -337,6 +371,17 @@ class CopyRelativeWithoutWorkdir(Rule):
     WORKDIR /app
     COPY package.json .
     ```
+
+    ## Differences from hadolint
+    hadolint also reports relative destinations in `FROM scratch` stages (lines 5 and 6):
+    ```dockerfile
+    FROM golang:1.23 AS build
+    WORKDIR /src
+    RUN go build -o /out/app .
+    FROM scratch
+    COPY --from=build /out/app app
+    COPY --from=build /out .
+    ```
     """
 
     code = "DL3045"
@@ -346,6 +391,8 @@ class CopyRelativeWithoutWorkdir(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for info in ctx.model.stages:
+            if lineage(info)[-1].base.is_scratch:
+                continue  # the working directory is `/`: no base image decides it
             has_workdir = any(
                 isinstance(i, Workdir) for parent in info.ancestors() for i in parent.instructions
             )
@@ -362,22 +409,95 @@ class CopyRelativeWithoutWorkdir(Rule):
                     )
 
 
+def _builds_a_filesystem(stage: StageInfo) -> bool:
+    """Whether the stage is an operating system tree this file adds to: built on an image (not
+    ``scratch``) with RUN, COPY or ADD instructions of its own or of the stages it builds on."""
+    chain = lineage(stage)
+    if chain[-1].base.is_scratch:
+        return False
+    return any(isinstance(i, Run | Copy | Add) for info in chain for i in info.instructions)
+
+
+def _empty_so_far(stage: StageInfo, before: Copy) -> bool:
+    """A ``FROM scratch`` stage that holds nothing before ``before`` but, maybe, earlier whole
+    copies of the same source (``COPY --from=x / /`` twice replaces nothing either)."""
+    chain = lineage(stage)
+    if not chain[-1].base.is_scratch:
+        return False
+    source = before.flag("from")
+    for info in chain:
+        for instruction in info.instructions:
+            if instruction is before:
+                break
+            if isinstance(instruction, Copy) and source is not None and _same_whole_copy(instruction, before):
+                continue
+            if isinstance(instruction, Run | Copy | Add):
+                return False
+    return True
+
+
+def _same_whole_copy(earlier: Copy, copy: Copy) -> bool:
+    """Both copy `/` to `/` from the same ``--from``."""
+    flags = (earlier.flag("from"), copy.flag("from"))
+    if flags[0] is None or flags[1] is None or flags[0].value != flags[1].value:
+        return False
+    return all(
+        c.destination is not None and c.destination.text == "/" and [s.text for s in c.sources] == ["/"]
+        for c in (earlier, copy)
+    )
+
+
 class CopyWholeFilesystem(Rule):
     """## What it does
-    Reports `COPY --from=... / /`: copying another stage's whole filesystem over this one.
+    Reports `COPY --from=stage / /`: copying the whole filesystem of a stage built on an
+    image (with RUN, COPY or ADD steps) over the current stage.
 
     ## Why is this bad?
-    It copies everything, including `/proc`-like mount points, package databases and caches,
+    It copies everything, including package databases, caches and the base image's files,
     and silently replaces files of the current stage. Copy the directories you need.
+
+    Not reported: a source that is an image rather than a stage built here (`COPY --from=xx
+    / /` of `FROM tonistiigi/xx AS xx`, `--from=some/image`), since such images are usually
+    made to be copied whole; a source stage `FROM scratch`, which holds only what was put in
+    it; and a copy into a `FROM scratch` stage that holds nothing yet, which replaces nothing.
 
     ## Example
     ```dockerfile
+    FROM alpine:3.20 AS rootfs
+    RUN apk add --no-cache curl
+    FROM debian:12
     COPY --from=rootfs / /
     ```
 
     ## Use instead
     ```dockerfile
-    COPY --from=rootfs /usr/local /usr/local
+    FROM alpine:3.20 AS rootfs
+    RUN apk add --no-cache curl
+    FROM debian:12
+    COPY --from=rootfs /usr/bin/curl /usr/local/bin/curl
+    ```
+
+    ## Differences from hadolint
+    hadolint reports every `COPY --from=... / /`. dflint reports none of lines 3, 8 and 10
+    here (artifact images and a scratch stage), nor line 4 of the second example (an empty
+    scratch stage):
+    ```dockerfile
+    FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.6.1 AS xx
+    FROM golang:1.23-alpine AS build
+    COPY --from=xx / /
+    RUN xx-go build -o /out/app .
+    FROM scratch AS binaries
+    COPY --from=build /out/app /app
+    FROM alpine:3.20
+    COPY --from=binaries / /
+    COPY --from=docker/buildx-bin:0.17 / /usr/libexec/docker/cli-plugins/
+    COPY --from=gloursdocker/docker:latest / /
+    ```
+    ```dockerfile
+    FROM alpine:3.20 AS build
+    RUN apk add --no-cache curl
+    FROM scratch
+    COPY --from=build / /
     ```
     """
 
@@ -388,11 +508,19 @@ class CopyWholeFilesystem(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         escape = escape_of(ctx.dockerfile)
+        model = ctx.model
         for instruction in ctx.dockerfile.instructions:
-            if not isinstance(instruction, Copy) or instruction.flag("from") is None:
+            if not isinstance(instruction, Copy):
                 continue
+            flag = instruction.flag("from")
             dest = instruction.destination
-            if dest is None or literal(dest.text, escape) != "/":
+            if flag is None or dest is None or literal(dest.text, escape) != "/":
+                continue
+            source_stage = model.resolve_stage_ref(flag.value)
+            here = model.stage_of(instruction)
+            if source_stage is None or here is None or not _builds_a_filesystem(source_stage):
+                continue
+            if _empty_so_far(here, instruction):
                 continue
             for source in instruction.sources:
                 if literal(source.text, escape) == "/":

@@ -6,378 +6,67 @@ every source edit re-run the whole install. The fix is the well-known order: cop
 manifest/lock files, install, then copy the rest.
 
 The rule walks each stage (and, separately, its ONBUILD triggers) in order, remembers COPY/ADD
-instructions that bring in more than install inputs, and reports each of them once at the
-first dependency install that follows in the same stage. The (unsafe) reordering fix is planned
-in ``_df001_reorder`` from the build context's file list, which the engine fills in.
+instructions that bring in more than install inputs (``_df001_sources``), and reports each of
+them once at the first dependency step that follows in the same stage (``_df001_installs``).
+Whether a step really downloads anything is decided from the Dockerfile and, when the engine
+hands them over, the build context's manifests (``_df001_context``, ``_df001_go``). The
+(unsafe) reordering fix is planned in ``_df001_reorder``.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 from collections.abc import Iterator, Sequence
+from typing import ClassVar
 
 from dflint.finding import FixSafety, Severity, Violation
-from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.records import FrozenRecord
 from dflint.shell import ShellScript
-from dflint.span import Span
 from dflint.tree import Add, Copy, Instruction, Onbuild, Run, Word
 
-from ._df001_reorder import reorder_fix
-from ._pkgmgr import per_script
+from ._df001_context import CONTEXT_TEXT_NAMES, ContextView
+from ._df001_go import GoHistory, go_downloads, gopath_mode
+from ._df001_installs import Install, argv_of, run_facts, run_installs
+from ._df001_reorder import reorder_fix, workdirs
+from ._df001_sources import Intake, clean, copied_ecosystems, intake_of, is_manifest_word
+from ._pkgmgr import mount_covers
 
 __all__ = ["CacheBustingCopyOrder"]
 
-# -- what a COPY brings in ------------------------------------------------------------------------
-
-#: Files package managers read to resolve dependencies: copying them first is the point.
-_MANIFESTS = frozenset({
-    "pyproject.toml", "poetry.lock", "poetry.toml", "setup.py", "setup.cfg", "pipfile",
-    "pipfile.lock", "uv.lock", "pdm.lock", "pip.conf", "environment.yml", "environment.yaml",
-    ".python-version", "manifest.in",
-    "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
-    "pnpm-workspace.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", "bun.lockb", "bun.lock",
-    ".pnpmfile.cjs", "lerna.json", ".nvmrc",
-    "gemfile", "gemfile.lock", ".ruby-version",
-    "go.mod", "go.sum", "go.work", "go.work.sum",
-    "cargo.toml", "cargo.lock", "rust-toolchain", "rust-toolchain.toml",
-    "composer.json", "composer.lock", "auth.json",
-    "pom.xml", "mvnw", "build.gradle", "build.gradle.kts", "settings.gradle",
-    "settings.gradle.kts", "gradle.properties", "gradlew",
-    "nuget.config", "packages.config", "directory.build.props", "directory.packages.props",
-    "global.json",
-})
-_MANIFEST_PATTERNS = (
-    "*requirements*.txt", "*requirements*.in", "constraints*.txt", "*.gemspec", "*.csproj",
-    "*.fsproj", "*.vbproj", "*.sln",
-)
-#: Folders that hold only install inputs.
-_MANIFEST_DIRS = frozenset({"requirements", ".yarn", ".mvn", "gradle", ".cargo"})
-#: Extensions of application source files.
-_SOURCE_EXTS = frozenset({
-    ".py", ".pyx", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".vue", ".svelte", ".go", ".rs",
-    ".rb", ".erb", ".php", ".java", ".kt", ".kts", ".scala", ".groovy", ".cs", ".fs", ".vb", ".c",
-    ".cc", ".cpp", ".h", ".hpp", ".ex", ".exs", ".erl", ".clj", ".swift", ".dart", ".lua", ".pl",
-    ".r", ".html", ".css", ".scss",
-})
-# A glob is harmless when it picks manifests and no typical source file.
-_MANIFEST_SAMPLES = ("package.json", "package-lock.json", "requirements.txt", "go.mod", "Gemfile",
-                     "Cargo.toml", "composer.json", "pom.xml", "app.csproj", "poetry.lock")
-_SOURCE_SAMPLES = ("main.py", "app.py", "server.py", "index.js", "app.ts", "main.go", "main.rs",
-                   "app.rb", "index.php", "App.java", "Program.cs", "src")
-
-
-class _Intake(FrozenRecord):
-    """A COPY/ADD that brings in more than install inputs."""
-
-    __slots__ = ("instruction", "whole_context", "words")
-    __match_args__ = ("instruction", "words", "whole_context")
-
-    instruction: Instruction
-    words: tuple[Word, ...]
-    whole_context: bool
-
-    def __init__(self, instruction: Instruction, words: tuple[Word, ...], whole_context: bool) -> None:
-        _set = object.__setattr__
-        _set(self, "instruction", instruction)
-        _set(self, "words", words)
-        _set(self, "whole_context", whole_context)
-
-    @property
-    def span(self) -> Span:
-        return self.words[0].span.cover(self.words[-1].span)
-
-    def what(self) -> str:
-        if self.whole_context:
-            return "the whole build context"
-        names = ", ".join(_clean(w.text) for w in self.words)
-        return f"application source ({names})"
-
-
-def _clean(text: str) -> str:
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    return text
-
-
-def _is_manifest(base: str) -> bool:
-    lowered = base.lower()
-    return lowered in _MANIFESTS or any(fnmatch.fnmatch(lowered, p) for p in _MANIFEST_PATTERNS)
-
-
-def _source_kind(text: str) -> str | None:
-    """``context``, ``source``, or None for a source word that is only an install input.
-
-    Unknown values (``$VAR``), heredocs and URLs are None: they cannot be judged or are not
-    the build context.
-    """
-    path = _clean(text)
-    if not path or "$" in path or path.startswith("<<") or "://" in path or path.startswith("git@"):
-        return None
-    is_dir = path.endswith("/")
-    while path.startswith("./"):
-        path = path[2:]
-    path = path.rstrip("/")
-    if path in ("", ".", "*", "**", "**/*") or path == "/":
-        return "context"
-    base = posixpath.basename(path)
-    if _is_manifest(base) or base.lower() in _MANIFEST_DIRS:
-        return None
-    if any(c in base for c in "*?["):
-        ext = posixpath.splitext(base)[1].lower()
-        if ext and not any(c in ext for c in "*?["):
-            return "source" if ext in _SOURCE_EXTS else None  # `*.py` vs `*.patch`
-        picks_manifest = any(fnmatch.fnmatch(s, base) for s in _MANIFEST_SAMPLES)
-        picks_source = any(fnmatch.fnmatch(s, base) for s in _SOURCE_SAMPLES)
-        return None if picks_manifest and not picks_source else "source"
-    if is_dir:
-        return "source"
-    ext = posixpath.splitext(base)[1]
-    if ext.lower() in _SOURCE_EXTS:
-        return "source"
-    if not ext and base[:1].islower():
-        return "source"  # `src`, `app`, `cmd`: a folder (files like `Makefile` are capitalised)
-    return None
-
-
-def _intake(instruction: Instruction) -> _Intake | None:
-    if not isinstance(instruction, (Copy, Add)):
-        return None
-    if isinstance(instruction, Copy) and instruction.from_stage:
-        return None  # another stage or image, not the build context
-    if instruction.heredocs and not instruction.sources:
-        return None
-    offending: list[Word] = []
-    whole = False
-    for word in instruction.sources:
-        kind = _source_kind(word.text)
-        if kind is not None:
-            offending.append(word)
-            whole = whole or kind == "context"
-    if not offending:
-        return None
-    return _Intake(instruction, tuple(offending), whole)
-
-
-# -- what counts as a dependency install ---------------------------------------------------------
-
-
-class _Install(FrozenRecord):
-    """One install command.
-
-    ``prefetch`` installs are the dependency step itself (`npm ci`); the others build the
-    project and fetch dependencies on the way (`go build`), which matters only when the stage
-    has no earlier dependency step of the same ecosystem.
-    """
-
-    __slots__ = ("ecosystem", "line", "manifests", "prefetch", "step", "text")
-    __match_args__ = ("ecosystem", "prefetch", "manifests", "line", "text", "step")
-
-    ecosystem: str
-    prefetch: bool
-    manifests: tuple[str, ...]
-    line: int
-    text: str
-    #: What to run between copying the manifests and the rest (None: "install").
-    step: str | None
-
-    def __init__(
-        self, ecosystem: str, prefetch: bool, manifests: tuple[str, ...], line: int, text: str,
-        step: str | None = None,
-    ) -> None:
-        _set = object.__setattr__
-        _set(self, "ecosystem", ecosystem)
-        _set(self, "prefetch", prefetch)
-        _set(self, "manifests", manifests)
-        _set(self, "line", line)
-        _set(self, "text", text)
-        _set(self, "step", step)
-
-
-_ECOSYSTEM_MANIFESTS: dict[str, tuple[str, ...]] = {
-    "pip": ("requirements.txt",),
-    "pip-project": ("pyproject.toml",),
-    "poetry": ("pyproject.toml", "poetry.lock"),
-    "pipenv": ("Pipfile", "Pipfile.lock"),
-    "uv": ("pyproject.toml", "uv.lock"),
-    "pdm": ("pyproject.toml", "pdm.lock"),
-    "npm": ("package.json", "package-lock.json"),
-    "yarn": ("package.json", "yarn.lock"),
-    "pnpm": ("package.json", "pnpm-lock.yaml"),
-    "bun": ("package.json", "bun.lockb"),
-    "bundle": ("Gemfile", "Gemfile.lock"),
-    "go": ("go.mod", "go.sum"),
-    "cargo": ("Cargo.toml", "Cargo.lock"),
-    "composer": ("composer.json", "composer.lock"),
-    "mvn": ("pom.xml",),
-    "gradle": ("build.gradle", "settings.gradle"),
-    "dotnet": ("*.csproj",),
+#: Cache mounts that keep each ecosystem's downloads (directories, and suffixes of per-user
+#: targets). Rust's cost is compiling the dependencies, so only a mounted `target/` covers it.
+_CACHE_DIRS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "python": (("/root/.cache/pip", "/root/.cache/uv", "/root/.cache/pypoetry", "/root/.cache/pdm"),
+               (".cache/pip", ".cache/uv", ".cache/pypoetry", ".cache/pipenv", ".cache/pdm", "pip-cache")),
+    "node": (("/root/.npm", "/usr/local/share/.cache/yarn", "/root/.cache/yarn", "/root/.yarn/berry/cache",
+              "/root/.local/share/pnpm/store", "/pnpm/store", "/root/.bun/install/cache"),
+             (".npm", ".cache/yarn", ".yarn/cache", ".yarn/berry/cache", "pnpm/store", ".pnpm-store",
+              ".bun/install/cache")),
+    "go": (("/go/pkg/mod", "/root/go/pkg/mod"), ("pkg/mod",)),
+    "rust": ((), ("target",)),
+    "ruby": (("/usr/local/bundle", "/root/.bundle", "/root/.gem"), ("vendor/bundle", ".bundle", ".gem")),
+    "php": (("/root/.composer/cache", "/root/.cache/composer", "/tmp/cache"),
+            (".composer/cache", ".cache/composer", "composer/cache")),
+    "java": (("/root/.m2", "/root/.gradle", "/home/gradle/.gradle"),
+             (".m2", ".m2/repository", ".gradle", ".gradle/caches")),
+    "dotnet": (("/root/.nuget/packages",), (".nuget", ".nuget/packages", "NuGet/packages")),
 }
-_ECOSYSTEM = {
-    "pip": "python", "pip-project": "python", "poetry": "python", "pipenv": "python", "uv": "python",
-    "pdm": "python", "npm": "node", "yarn": "node", "pnpm": "node", "bun": "node",
-    "bundle": "ruby", "go": "go", "cargo": "rust", "composer": "php", "mvn": "java",
-    "gradle": "java", "dotnet": "dotnet",
-}
-_PIP_REQUIREMENT = LazyPattern(r"^-[A-Za-z]*r(.*)$")
-_LOCAL_PACKAGE = LazyPattern(r"\.(deb|rpm|apk)$")
+#: A key of :meth:`Context.memo`: set when a candidate needs the build context to be decided.
+_UNDECIDED = ("DF001", "needs the build context")
 
 
-def _argv_of(words: Sequence[str]) -> list[str]:
-    """Normalise a command: ``python3 -m pip`` → ``pip``, ``./gradlew`` → ``gradle``..."""
-    if not words:
-        return []
-    name = posixpath.basename(words[0])
-    args = list(words[1:])
-    if re.fullmatch(r"python[0-9.]*", name) and args[:1] == ["-m"] and len(args) > 1:
-        name, args = args[1], args[2:]
-    if re.fullmatch(r"pip[0-9.]*", name):
-        name = "pip"
-    if name == "uv" and args[:1] == ["pip"]:
-        name, args = "pip", args[1:]
-    if name in ("gradlew", "gradle"):
-        name = "gradle"
-    if name in ("mvnw", "mvn"):
-        name = "mvn"
-    return [name, *args]
+def _cache_mounted(run: Run, ecosystem: str) -> bool:
+    dirs = _CACHE_DIRS.get(ecosystem)
+    return dirs is not None and mount_covers(run, *dirs[0], suffixes=dirs[1])
 
 
-def _positional(args: Sequence[str]) -> list[str]:
-    return [a for a in args if not a.startswith("-")]
-
-
-def _classify(argv: Sequence[str]) -> tuple[str, bool, tuple[str, ...], str | None] | None:
-    """(tool, prefetch, manifests, step) when ``argv`` installs dependencies from the context."""
-    if not argv:
-        return None
-    name, args = argv[0], list(argv[1:])
-    sub = _positional(args)[:1]
-    verb = sub[0] if sub else ""
-    if name == "pip" and verb == "install":
-        requirements: list[str] = []
-        for i, arg in enumerate(args):
-            match = _PIP_REQUIREMENT.match(arg) if not arg.startswith("--") else None
-            if arg.startswith("--requirement"):
-                value = arg.partition("=")[2] or (args[i + 1] if i + 1 < len(args) else "")
-                requirements.append(posixpath.basename(value))
-            elif match:
-                value = match.group(1) or (args[i + 1] if i + 1 < len(args) else "")
-                requirements.append(posixpath.basename(value))
-        if requirements:
-            return "pip", True, tuple(r for r in requirements if r) or ("requirements.txt",), None
-        if any(a == "." or a.startswith("./") or a.startswith("/") for a in _positional(args)[1:]) or (
-            "-e" in args or "--editable" in args
-        ):
-            return "pip-project", False, ("pyproject.toml",), "install the dependencies"
-        return None
-    if name in ("poetry", "pipenv", "pdm") and verb in ("install", "sync"):
-        if name == "poetry" and "--only-root" in args:
-            return None
-        return name, True, _ECOSYSTEM_MANIFESTS[name], None
-    if name == "uv" and verb == "sync":
-        return "uv", True, _ECOSYSTEM_MANIFESTS["uv"], None
-    if name in ("npm", "pnpm", "bun") and verb in ("ci", "install", "i", "fetch"):
-        if len(_positional(args)) > 1:
-            return None  # `npm install left-pad`: a named package, no manifest involved
-        return name, True, _ECOSYSTEM_MANIFESTS[name], None
-    if name == "yarn" and (verb in ("", "install")):
-        return "yarn", True, _ECOSYSTEM_MANIFESTS["yarn"], None
-    if name == "bundle" and verb in ("", "install"):
-        return "bundle", True, _ECOSYSTEM_MANIFESTS["bundle"], None
-    if name == "go":
-        if verb == "mod" and "download" in args:
-            return "go", True, _ECOSYSTEM_MANIFESTS["go"], None
-        if verb in ("build", "install", "test", "vet", "generate") and not any("@" in a for a in args):
-            return "go", False, _ECOSYSTEM_MANIFESTS["go"], "run `go mod download`"
-        return None
-    if name == "cargo":
-        if verb == "fetch" or (verb == "chef" and "cook" in args):
-            return "cargo", True, _ECOSYSTEM_MANIFESTS["cargo"], None
-        if verb in ("build", "test") or (verb == "install" and "--path" in args):
-            return "cargo", False, _ECOSYSTEM_MANIFESTS["cargo"], (
-                "build the dependencies (cargo-chef, or a stub `src/main.rs`)"
-            )
-        return None
-    if name == "composer" and verb in ("install", "update"):
-        return "composer", True, _ECOSYSTEM_MANIFESTS["composer"], None
-    if name == "mvn":
-        goals = _positional(args)
-        if any(g.startswith("dependency:") for g in goals):
-            return "mvn", True, _ECOSYSTEM_MANIFESTS["mvn"], None
-        if any(g in ("package", "install", "verify", "compile") for g in goals):
-            return "mvn", False, _ECOSYSTEM_MANIFESTS["mvn"], "run `mvn dependency:go-offline`"
-        return None
-    if name == "gradle":
-        tasks = _positional(args)
-        if "dependencies" in tasks:
-            return "gradle", True, _ECOSYSTEM_MANIFESTS["gradle"], None
-        if tasks:
-            return "gradle", False, _ECOSYSTEM_MANIFESTS["gradle"], "run `gradle dependencies`"
-        return None
-    if name == "dotnet":
-        if verb == "restore":
-            return "dotnet", True, _ECOSYSTEM_MANIFESTS["dotnet"], None
-        if verb in ("build", "publish"):
-            return "dotnet", False, _ECOSYSTEM_MANIFESTS["dotnet"], "run `dotnet restore`"
-        return None
-    local = _local_packages(name, args)
-    if local:
-        return f"local:{name}", True, local, None
-    return None
-
-
-def _local_packages(name: str, args: Sequence[str]) -> tuple[str, ...]:
-    """Package files installed from disk (`apt-get install ./tool.deb`, `dpkg -i x.deb`)."""
-    installs = {
-        "apt-get": "install", "apt": "install", "yum": "install", "dnf": "install",
-        "microdnf": "install", "zypper": "install", "apk": "add",
-    }
-    if name in installs:
-        if installs[name] not in args:
-            return ()
-    elif name not in ("dpkg", "rpm"):
-        return ()
-    return tuple(posixpath.basename(a) for a in args if not a.startswith("-") and _LOCAL_PACKAGE.search(a))
-
-
-def _installs(ctx: Context, run: Run) -> list[_Install]:
-    found: list[_Install] = []
-    if run.form == "exec" and run.value[:1] not in (["sh"], ["/bin/sh"], ["bash"], ["/bin/bash"]):
-        argv = _argv_of(run.value)
-        text = " ".join(run.value)
-        classified = _classify(argv)
-        if classified is not None:
-            tool, prefetch, manifests, step = classified
-            found.append(_Install(_ECOSYSTEM.get(tool, tool), prefetch, manifests, run.start_line,
-                                  text, step))
-        return found
-    script = ctx.shell(run)
-    if script is None:
-        return found
-    # The installs depend on nothing but the script: the language server keeps unchanged RUNs'
-    # scripts across edits, and reading their commands again was DF001's main cost per edit.
-    return per_script(script, _script_installs, lambda: _script_installs(script))
-
-
-def _script_installs(script: ShellScript) -> Iterator[_Install]:
-    for cmd in script.commands:
-        if cmd.in_substitution or cmd.name is None:
-            continue
-        words = [cmd.name, *[w.value if w.value is not None else w.unquoted for w in cmd.args]]
-        classified = _classify(_argv_of(words))
-        if classified is None:
-            continue
-        tool, prefetch, manifests, step = classified
-        yield _Install(_ECOSYSTEM.get(tool, tool), prefetch, manifests, cmd.span.start_line,
-                       _command_text(script, cmd.start, cmd.end), step)
-
-
-def _command_text(script: ShellScript, start: int, end: int) -> str:
-    text = " ".join(script.script[start:end].split())
-    return text if len(text) <= 60 else text[:57] + "..."
+def _join(names: Sequence[str]) -> str:
+    unique = list(dict.fromkeys(names))
+    if len(unique) <= 1:
+        return "".join(unique)
+    return ", ".join(unique[:-1]) + " and " + unique[-1]
 
 
 _SHELLS = (["sh"], ["/bin/sh"], ["bash"], ["/bin/bash"])
@@ -389,7 +78,7 @@ def _run_commands(ctx: Context, run: Run) -> list[list[str]] | None:
     if run.heredocs:
         return None
     if run.form == "exec":
-        return None if run.value[:1] in _SHELLS else [_argv_of(run.value)]
+        return None if run.value[:1] in _SHELLS else [argv_of(run.value)]
     script = ctx.shell(run)
     if script is None or script.syntax_errors:
         return None
@@ -405,30 +94,257 @@ def _run_commands(ctx: Context, run: Run) -> list[list[str]] | None:
                     target.startswith("/dev/") or target.isdigit() or target == "-"):
                 return None
         words = [cmd.name, *[w.value if w.value is not None else w.unquoted for w in cmd.args]]
-        argvs.append(_argv_of(words))
+        argvs.append(argv_of(words))
     return argvs
 
 
-def _is_input_of(run: Run, word: Word) -> bool:
-    """Whether the RUN names the copied path (``COPY install.sh`` + ``RUN ./install.sh && ...``).
-
-    The whole context is never an input: that is the very thing to avoid.
+def _is_input_of(script: str, word: Word) -> bool:
+    """Whether the install's RUN names the copied file (``COPY install.sh`` + ``RUN
+    ./install.sh && ...``). The whole context is never an input: that is the very thing to avoid.
     """
-    if _source_kind(word.text) == "context":
-        return False
-    name = posixpath.basename(_clean(word.text).rstrip("/"))
-    if "." not in name or any(c in name for c in "*?["):
+    text = clean(word.text)
+    name = posixpath.basename(text.rstrip("/"))
+    if name in ("", ".", "*") or "." not in name or any(c in name for c in "*?["):
         return False  # folders and globs: `/app` in `cd /app` says nothing about `COPY app /app`
-    text = run.script if run.script is not None else " ".join(run.value)
     pattern = r"(?<![\w.-])(?:[^\s'\"]*/)?" + re.escape(name) + r"(?![\w.-])"
-    return re.search(pattern, text or "") is not None
+    return re.search(pattern, script) is not None
 
 
-def _join(names: Sequence[str]) -> str:
-    unique = list(dict.fromkeys(names))
-    if len(unique) <= 1:
-        return "".join(unique)
-    return ", ".join(unique[:-1]) + " and " + unique[-1]
+def _script_text(ctx: Context, run: Run) -> str:
+    script: ShellScript | None = ctx.shell(run) if run.form != "exec" else None
+    if script is not None:
+        return script.script
+    return run.script if run.script is not None else " ".join(run.value)
+
+
+class _Done(FrozenRecord):
+    """What a stage's dependency steps did, for the stages built ``FROM`` it."""
+
+    __slots__ = ("installed", "prefetched")
+    __match_args__ = ("prefetched", "installed")
+
+    prefetched: frozenset[str]
+    installed: frozenset[str]
+
+    def __init__(self, prefetched: frozenset[str], installed: frozenset[str]) -> None:
+        _set = object.__setattr__
+        _set(self, "prefetched", prefetched)
+        _set(self, "installed", installed)
+
+
+class _Walk:
+    """One pass over a stage's instructions (or its ONBUILD triggers), in order."""
+
+    def __init__(self, ctx: Context, instructions: Sequence[Instruction], context: ContextView,
+                 fixable: bool, report_cached: bool, inherited: _Done | None = None) -> None:
+        self.ctx = ctx
+        self.instructions = instructions
+        self.context = context
+        self.fixable = fixable
+        self.report_cached = report_cached
+        self.workdirs = workdirs(instructions)
+        self.pending: list[Intake] = []
+        #: Ecosystems whose dependency step ran (a recognised one, or any RUN right after a
+        #: copy of their manifests alone): a later build of theirs is the intended order.
+        self.prefetched: set[str] = set(inherited.prefetched) if inherited else set()
+        #: Manifests (lower case) a prefetch install already read: installing from them again
+        #: (`npm ci --omit=dev` after the build) is not the dependency step.
+        self.installed: set[str] = set(inherited.installed) if inherited else set()
+        #: Ecosystems whose manifests were copied alone since the last intake.
+        self.fresh: set[str] = set()
+        #: Ecosystems whose manifests were copied explicitly at all in the sequence.
+        self.manifests_copied: set[str] = set()
+        #: Ecosystems whose project a RUN created in the image (`dotnet new console`).
+        self.generated: set[str] = set()
+        self.downloaded: list[str] = []
+        self.cloned: set[str] = set()
+        self.texts: list[str] = []
+        self.go_verbs: set[str] = set()
+        self.copied_names: set[str] = set()
+        #: The sequence names a gemspec somewhere (`gem build x.gemspec`): the project is a gem.
+        self.names_gemspec = any(".gemspec" in i.original for i in instructions)
+
+    def __iter__(self) -> Iterator[Violation]:
+        for index, instruction in enumerate(self.instructions):
+            if isinstance(instruction, (Copy, Add)):
+                self._copy(instruction, self.workdirs[index])
+            elif isinstance(instruction, Run):
+                yield from self._run(instruction, self.workdirs[index])
+
+    @property
+    def done(self) -> _Done:
+        return _Done(frozenset(self.prefetched), frozenset(self.installed))
+
+    # -- COPY/ADD --------------------------------------------------------------------------------
+
+    def _copy(self, instruction: Copy | Add, workdir: str) -> None:
+        if isinstance(instruction, Copy) and instruction.from_stage:
+            return
+        for word in instruction.sources:
+            text = clean(word.text)
+            if "://" in text:
+                self.downloaded.append(text)
+            else:
+                self.copied_names.add(posixpath.basename(text.rstrip("/")).lower())
+        intake = intake_of(instruction, workdir)
+        ecosystems = copied_ecosystems(instruction)
+        self.manifests_copied |= ecosystems
+        self.generated -= ecosystems
+        if intake is not None:
+            self.pending.append(intake)
+            self.fresh.clear()
+            if intake.whole_context:
+                self.generated.clear()
+        elif instruction.sources and all(is_manifest_word(w.text) for w in instruction.sources):
+            self.fresh |= ecosystems
+
+    # -- RUN -------------------------------------------------------------------------------------
+
+    def _run(self, run: Run, workdir: str) -> Iterator[Violation]:
+        facts = run_facts(self.ctx, run)
+        script = _script_text(self.ctx, run)
+        self.texts.append(script)
+        self.go_verbs |= facts.go_verbs
+        self.downloaded.extend(facts.downloaded)
+        installs = run_installs(self.ctx, run)
+        if not installs:
+            # A setup step reading a copied file by its path (`cat /etc/x/rprofile >> ...`)
+            # makes that file its input.
+            self.pending = [k for k in (i.consumed_by(script) for i in self.pending) if k is not None]
+        counted: list[Install] = []
+        for install in installs:
+            rerun = install.prefetch and {m.lower() for m in install.manifests} <= self.installed
+            superseded = not install.prefetch and install.ecosystem in self.prefetched
+            if (superseded or not (install.prefetch or self.pending)
+                    or not self._is_dependency_step(run, install, workdir)):
+                continue  # (a build's download question is asked only when it matters)
+            counted.append(install)
+            if not rerun:
+                yield from self._report_pending(run, install, script)
+        for install in counted:
+            if install.prefetch:
+                self.prefetched.add(install.ecosystem)
+                self.installed.update(m.lower() for m in install.manifests)
+        if facts.substantial and self.fresh:
+            self.prefetched |= self.fresh  # the step right after copying the manifests alone
+        self.generated |= facts.generated
+        self.cloned |= facts.cloned
+
+    def _is_dependency_step(self, run: Run, install: Install, workdir: str) -> bool:
+        """Whether ``install`` really reads manifests from the build context and downloads."""
+        eco = install.ecosystem
+        if install.conditional or eco in self.generated:
+            return False
+        if eco.startswith("local:"):
+            names = {posixpath.basename(p) for p in install.paths}
+            return not any(name in word for word in self.downloaded for name in names)
+        if install.tool == "pip-project" and not any(self._from_context(p) for p in install.paths):
+            return False
+        if _cache_mounted(run, eco) and not self.report_cached:
+            return False
+        folders = [f for item in self.pending for f in item.folders] or [""]
+        if eco == "go":
+            return self._go_downloads(run, install, workdir, folders)
+        if eco == "rust" and not install.prefetch and self.context.known:
+            return self.context.crate_has_dependencies(folders) is not False
+        if install.tool == "bundle":
+            return not (self.names_gemspec or self.context.gemfile_is_a_gems(folders))
+        return True
+
+    def _from_context(self, path: str) -> bool:
+        """Whether ``pip install <path>`` installs something a pending COPY brought in."""
+        path = clean(path)
+        if path.startswith("/"):
+            target = posixpath.normpath(path)
+            return any(item.destination is not None and (
+                target == item.destination or target.startswith(item.destination.rstrip("/") + "/"))
+                for item in self.pending)
+        first = posixpath.normpath(path).split("/")[0]
+        return first not in self.cloned
+
+    def _go_downloads(self, run: Run, install: Install, workdir: str, folders: list[str]) -> bool:
+        text = self.texts[-1]
+        if gopath_mode(self.ctx, run, workdir, text):
+            return False
+        if install.prefetch:
+            return True
+        history = GoHistory(tuple(self.texts), frozenset(self.go_verbs), frozenset(self.copied_names))
+        found = go_downloads(self.ctx, run, install.verb, history, self.context, folders)
+        if found is None and not self.context.known:
+            self.ctx.memo(_UNDECIDED, lambda: True)
+        return bool(found)
+
+    # -- reporting ---------------------------------------------------------------------------------
+
+    def _report_pending(self, run: Run, install: Install, script: str) -> Iterator[Violation]:
+        kept: list[Intake] = []
+        local_replaces = self._local_modules(install)
+        for item in self.pending:
+            # A local package file is an input, not source: `COPY certs/` before `rpm -i
+            # /tmp/x.rpm` is unrelated; only the whole context drags it in.
+            if install.ecosystem.startswith("local:") and not item.whole_context:
+                kept.append(item)
+                continue
+            words = [w for w in item.words if not _is_input_of(script, w)
+                     and not (local_replaces is not None and self._is_local_module(item, w, local_replaces))]
+            reported = item.keeping(words)
+            if reported is None:
+                continue  # all of it is an input of this step
+            yield self._with_fix(self._violation(reported, run, install), reported, run)
+        self.pending = kept
+
+    def _local_modules(self, install: Install) -> tuple[str, ...] | None:
+        """For ``go mod download`` after go.mod was copied explicitly: the folders go.mod
+        replaces with local copies (``replace example.com/api => ./api``), which the download
+        needs. Without the context's go.mod, every folder copied before it is taken for one."""
+        if not (install.tool == "go" and install.prefetch and "go" in self.manifests_copied):
+            return None
+        module = self.context.go_module([""])
+        return module.local_replaces if module is not None else ("*",)
+
+    @staticmethod
+    def _is_local_module(item: Intake, word: Word, replaces: tuple[str, ...]) -> bool:
+        if item.whole_context or clean(word.text).endswith((".go",)):
+            return False
+        path = posixpath.normpath(clean(word.text).rstrip("/"))
+        return replaces == ("*",) or any(r == path or r.startswith(path + "/") for r in replaces)
+
+    def _violation(self, item: Intake, run: Run, install: Install) -> Violation:
+        keyword = item.instruction.keyword.upper()
+        step = install.step or "install"
+        cached = ""
+        if _cache_mounted(run, install.ecosystem):
+            cached = (" (its cache mount keeps the downloads, but the step itself re-runs on every "
+                      "source change)")
+        manifests = install.manifests
+        module = self.context.go_module(item.folders or [""]) if install.ecosystem == "go" else None
+        if module is not None:  # `replace x => ./lib`: the download needs ./lib too
+            manifests = (*manifests, *(f"{r}/" for r in module.local_replaces))
+        return Violation(
+            item.span,
+            f"{keyword} at line {item.instruction.start_line} brings in {item.what()} before the "
+            f"dependency install at line {install.line} ({install.text}){cached}; copy "
+            f"{_join(manifests)} first, {step}, then copy the rest",
+        )
+
+    def _with_fix(self, violation: Violation, item: Intake, run: Run) -> Violation:
+        copy = item.instruction
+        if not self.fixable or not self.context.known or not isinstance(copy, Copy):
+            return violation
+        dockerfile = self.ctx.dockerfile
+        ctx = self.ctx
+        context = self.context
+
+        def reads_more(paths: Sequence[str]) -> bool:
+            by_folder: dict[str, list[str]] = {}
+            for path in paths:
+                folder = posixpath.dirname(path)
+                by_folder.setdefault(folder + "/" if folder else "", []).append(posixpath.basename(path))
+            return any(context.manifests_need_more(f, names) for f, names in by_folder.items())
+
+        fix = reorder_fix(self.instructions, copy, run, dockerfile.lines, dockerfile.text,
+                          lambda r: _run_commands(ctx, r), sorted(context.files), reads_more)
+        return violation if fix is None else Violation(violation.span, violation.message, fix)
 
 
 class CacheBustingCopyOrder(Rule):
@@ -436,22 +352,48 @@ class CacheBustingCopyOrder(Rule):
     Reports a `COPY`/`ADD` that brings the whole build context (`COPY . .`, `COPY ./ /app`,
     `ADD . /src`) or application source (`server.py`, `*.py`, `src/`) into a stage *before* a
     dependency install of the same stage: `pip install -r`, `pip install .`/`-e .`, `poetry`,
-    `pipenv`, `uv sync`, `npm ci/install`, `yarn [install]`, `pnpm install`, `bundle install`,
-    `go mod download`, `cargo fetch`, `composer install`, `mvn dependency:*`, `gradle
-    dependencies`, `dotnet restore`, and `apt-get`/`dpkg`/`apk`/`rpm` installs of local package
-    files. The message names both lines and the manifest files to copy first.
+    `pipenv`, `uv sync`, `npm ci/install`, `yarn [install]`, `pnpm install|fetch`, `bundle
+    install`, `go mod download`, `cargo fetch`, `composer install`, `mvn dependency:*`, `gradle
+    dependencies`, `dotnet restore`, `nuget restore`, `msbuild /t:restore`, and
+    `apt-get`/`dpkg`/`apk`/`rpm` installs of local package files. The message names both lines
+    and the manifest files to copy first.
 
-    Project builds that fetch dependencies on the way (`go build`, `cargo build`, `mvn
-    package`, `gradle build`, `dotnet publish`, `pip install .`) count only when the stage has no
-    earlier dependency step of the same ecosystem: after `RUN go mod download`, `COPY . .` +
-    `RUN go build` is the intended order.
+    Project builds that fetch dependencies on the way (`go build`/`go get`/`go mod tidy`,
+    `cargo build`, `mvn package`, `gradle build`, `dotnet build|publish`, `pip install .`) count
+    only when the stage has no earlier dependency step of the same ecosystem. The dependency
+    step may be any command: a `RUN` right after a `COPY` of manifests alone (`COPY build.gradle
+    settings.gradle ./` + `RUN ./gradlew downloadRepos`) is taken for it, whatever the tool.
 
-    Not reported: copying only manifests/lock files (or a file the install itself names, such
-    as `COPY tool.deb /tmp/` + `apt-get install /tmp/tool.deb`) before the install; `COPY
-    --from=` (not the build context), `ADD <url>`, `COPY <<EOF`; sources with variables;
-    installs in another stage; installs of named registry packages (`apt-get install curl`,
-    `npm install -g x`), which read nothing from the context. ONBUILD triggers are checked as
-    their own sequence.
+    Not reported, because the order costs nothing or the advice would break the build:
+
+    * copying only manifests, lock files or build hooks (`build_rust.py` beside
+      `pyproject.toml`), or a file the step itself names (`COPY tool.deb /tmp/` + `apt-get
+      install /tmp/tool.deb`; `COPY ci/rprofile /etc/` + `RUN cat /etc/rprofile >> ...`);
+    * a second install from manifests already installed (`npm ci --omit=dev` after the build);
+    * conditional installs: `if [ -s requirements.txt ]; then pip install ...; fi`, `[ -f
+      composer.json ] && composer install`, or an install in only one branch of an `if`/`case`
+      (ONBUILD hooks and templates, where copying the manifest alone fails when it is absent);
+    * an install under a `RUN --mount=type=cache` on the package manager's cache (`/root/.npm`,
+      `/root/.nuget/packages`, `/go/pkg/mod`, a `target/` for Cargo): nothing is downloaded
+      again (see the `report-cached-installs` option);
+    * projects created in the image (`dotnet new`, `npm init`, `cargo new`...), packages
+      downloaded (`wget x.deb && apt-get install ./x.deb`) or cloned (`git clone` + `pip
+      install -e ./repo`), and `pip install /abs/path` outside what the COPY brought;
+    * a gem's Gemfile (it says `gemspec`, or the stage names a `*.gemspec`): the gemspec reads
+      the gem's own files, so the Gemfile cannot be installed alone;
+    * `go mod download` after folders copied beside go.mod: they are the local modules go.mod
+      `replace`s (checked against go.mod when the context has it);
+    * Go builds that download nothing, or may not: a `go build` counts only on evidence that
+      modules are resolved (the context's go.mod lists requirements and has no `vendor/`, or
+      the Dockerfile sets `GO111MODULE=on`/`GOPROXY`/`GOPRIVATE`, copies `go.sum`, or runs `go
+      get`/`go mod tidy`). GOPATH mode (`GO111MODULE=off`, `golang` before 1.11, or 1.11/1.12
+      inside `/go/src`) and vendoring (`-mod=vendor`, `COPY vendor`) never count. A `cargo
+      build` of a crate whose Cargo.toml (in the context) lists no dependencies does not count;
+    * `COPY --from=` (not the build context), `ADD <url>`, `COPY <<EOF`; sources with
+      variables; installs in another stage; installs of named registry packages (`apt-get
+      install curl`, `npm install -g x`, `go get golang.org/x/tools`).
+
+    ONBUILD triggers are checked as their own sequence.
 
     ## Why is this bad?
     A `COPY` layer changes whenever any copied file changes, and every later step of the stage
@@ -496,25 +438,38 @@ class CacheBustingCopyOrder(Rule):
     --no-autoloader` (composer.json, composer.lock). Optional files (lock files, `.npmrc`) are
     copied when the context has them.
 
-    It is unsafe because the order of layers changes, and a manifest may read more than the
-    listing shows (`-r base.txt` inside requirements.txt, a `postinstall` script, a `replace
-    ../lib` in go.mod). It is not offered when: the COPY is an `ADD`, has several sources, a
-    glob, a variable, `--from`, `--parents` or `--exclude`, or copies a single file; the install
-    also reads other files (`pip install .`, `pip install -e .`, `poetry install` of the root
-    package, `cargo build`, `go build`: Cargo needs its sources even to fetch); the RUN holds
-    several installs, or other commands that may use the copied files (`npm ci && npm run
-    build`, `cd`, redirections to files); anything but inert steps sits between the COPY and the
-    install (another `COPY`, a `VOLUME`, a `RUN` that is not a system-package or global-tool
-    install, a `WORKDIR` when the destination is relative); heredocs; ONBUILD triggers; a
-    workspace or project file that the manifests depend on (`pnpm-workspace.yaml`, `lerna.json`,
-    Yarn 2+'s `.yarnrc.yml`, a `*.gemspec`, `go.work`); or a manifest missing from the context.
-    When earlier COPYs already bring the manifests, the fix only moves the COPY.
+    It is unsafe because the order of layers changes, and a manifest may read more than it
+    shows. When the engine could read the manifests (`context_texts`), the fix is not offered
+    if they do: `-r base.txt`, `-c`, `-e` or a local path in requirements; workspaces, a
+    `file:`/`link:` dependency or an install script in package.json; `gemspec` or `path:` in a
+    Gemfile; a local `replace` in go.mod; a `path` repository in composer.json. It is not
+    offered either when: the COPY is an `ADD`, has several sources, a glob, a variable,
+    `--from`, `--parents` or `--exclude`, or copies a single file; the install also reads other
+    files (`pip install .`, `pip install -e .`, `poetry install` of the root package, `cargo
+    build`, `go build`: Cargo needs its sources even to fetch); the RUN holds several installs,
+    or other commands that may use the copied files (`npm ci && npm run build`, `cd`,
+    redirections to files); anything but inert steps sits between the COPY and the install
+    (another `COPY`, a `VOLUME`, a `RUN` that is not a system-package or global-tool install, a
+    `WORKDIR` when the destination is relative); heredocs; ONBUILD triggers; a workspace or
+    project file that the manifests depend on (`pnpm-workspace.yaml`, `lerna.json`, Yarn 2+'s
+    `.yarnrc.yml`, a `*.gemspec`, `go.work`); or a manifest missing from the context. When
+    earlier COPYs already bring the manifests, the fix only moves the COPY.
 
     ## Options
     * `context_files` (list of strings, default `[]`): the build context's files, as relative
       POSIX paths. Filled by the engine from the Dockerfile's folder (top level and two folder
-      levels down, at most 2,000 entries, without `.git`, `node_modules` and virtualenvs); with
-      no files the fix is never offered. Findings do not depend on it.
+      levels down, at most 2,000 entries, without `.git`, `node_modules` and virtualenvs),
+      only when the rule has something to say about the file; with no files the fix is never
+      offered.
+    * `context_texts` (list of `[path, text]` pairs, default `[]`): the text of the context's
+      go.mod, Cargo.toml, Gemfile, package.json, composer.json and `*requirements*.txt` files
+      (small ones), filled by the engine with `context_files`. They decide Go and Cargo builds,
+      add go.mod's local `replace` folders to what the message says to copy first, and block
+      unsafe fixes (above). A file the context does not hold proves nothing: the Dockerfile's
+      folder is only a guess at the build context.
+    * `report-cached-installs` (boolean, default `false`): also report installs under a cache
+      mount of the package manager's cache, with a milder message (the step re-runs, but
+      nothing is downloaded again).
 
     ## References
     - [Docker: optimize cache usage](https://docs.docker.com/build/cache/optimize/)
@@ -525,74 +480,44 @@ class CacheBustingCopyOrder(Rule):
     severity = Severity.WARNING
     summary = "Source copied before the dependency install busts its cache"
     fix_safety = FixSafety.UNSAFE
+    context_text_names: ClassVar[tuple[str, ...]] = CONTEXT_TEXT_NAMES
 
     class Options(FrozenRecord):
-        __match_args__ = ("context_files",)
+        __match_args__ = ("context_files", "context_texts", "report_cached_installs")
         context_files: tuple[str, ...]
+        context_texts: tuple[tuple[str, str], ...]
+        report_cached_installs: bool
 
-        def __init__(self, context_files: tuple[str, ...] = ()) -> None:
+        def __init__(self, context_files: tuple[str, ...] = (),
+                     context_texts: tuple[tuple[str, str], ...] = (),
+                     report_cached_installs: bool = False) -> None:
             _set = object.__setattr__
             _set(self, "context_files", context_files)
+            _set(self, "context_texts", context_texts)
+            _set(self, "report_cached_installs", report_cached_installs)
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         options = ctx.options
-        files = tuple(options.context_files) if isinstance(options, CacheBustingCopyOrder.Options) else ()
-        for stage in ctx.dockerfile.stages:
-            own = [i for i in stage.instructions if not isinstance(i, Onbuild)]
-            triggers = [i.trigger for i in stage.instructions if isinstance(i, Onbuild) and i.trigger]
-            yield from self._sequence(ctx, own, files)
-            yield from self._sequence(ctx, triggers, ())  # triggers run in another build: no fix
+        if isinstance(options, CacheBustingCopyOrder.Options):
+            texts = tuple((str(p), str(t)) for p, t in options.context_texts)
+            context = ContextView(options.context_files, texts)
+            cached = bool(options.report_cached_installs)
+        else:
+            context, cached = ContextView((), ()), False
+        done: dict[int, _Done] = {}  # by stage index
+        for info in ctx.model.stages:
+            instructions = info.instructions
+            own = [i for i in instructions if not isinstance(i, Onbuild)]
+            triggers = [i.trigger for i in instructions if isinstance(i, Onbuild) and i.trigger]
+            # `FROM build AS test` starts where `build` left off: its dependency steps ran.
+            walk = _Walk(ctx, own, context, True, cached,
+                         done.get(info.parent.index) if info.parent is not None else None)
+            yield from walk
+            done[info.index] = walk.done
+            # Triggers run in another build, with another context: no context, no fix.
+            yield from _Walk(ctx, triggers, ContextView((), ()), False, cached)
 
-    def _sequence(self, ctx: Context, instructions: Sequence[Instruction],
-                  context_files: tuple[str, ...]) -> Iterator[Violation]:
-        pending: list[_Intake] = []
-        prefetched: set[str] = set()
-        for instruction in instructions:
-            intake = _intake(instruction)
-            if intake is not None:
-                pending.append(intake)
-                continue
-            if not isinstance(instruction, Run):
-                continue
-            installs = _installs(ctx, instruction)
-            for install in installs:
-                if install.prefetch or install.ecosystem not in prefetched:
-                    kept = []
-                    for item in pending:
-                        # A local package file is an input, not source: `COPY certs/` before
-                        # `rpm -i /tmp/x.rpm` is unrelated; only the whole context drags it in.
-                        local_only = install.ecosystem.startswith("local:") and not item.whole_context
-                        violation = None if local_only else self._report(item, instruction, install)
-                        if violation is None:
-                            kept.append(item)
-                        else:
-                            yield self._with_fix(ctx, violation, instructions, item, instruction,
-                                                 context_files)
-                    pending = kept
-            prefetched.update(i.ecosystem for i in installs if i.prefetch)
-
-    @staticmethod
-    def _with_fix(ctx: Context, violation: Violation, instructions: Sequence[Instruction],
-                  item: _Intake, run: Run, context_files: tuple[str, ...]) -> Violation:
-        copy = item.instruction
-        if not context_files or not isinstance(copy, Copy):
-            return violation
-        dockerfile = ctx.dockerfile
-        fix = reorder_fix(instructions, copy, run, dockerfile.lines, dockerfile.text,
-                          lambda r: _run_commands(ctx, r), context_files)
-        return violation if fix is None else Violation(violation.span, violation.message, fix)
-
-    @staticmethod
-    def _report(item: _Intake, run: Run, install: _Install) -> Violation | None:
-        words = tuple(w for w in item.words if not _is_input_of(run, w))
-        if not words:
-            return None
-        item = _Intake(item.instruction, words, item.whole_context)
-        keyword = item.instruction.keyword.upper()
-        step = install.step or "install"
-        return Violation(
-            item.span,
-            f"{keyword} at line {item.instruction.start_line} brings in {item.what()} before the "
-            f"dependency install at line {install.line} ({install.text}); copy "
-            f"{_join(install.manifests)} first, {step}, then copy the rest",
-        )
+    def wants_context(self, ctx: Context) -> bool:
+        """Whether a check without the build context left a candidate only the context can
+        decide (a ``go build`` with no evidence either way)."""
+        return ctx.memo(_UNDECIDED, lambda: False)

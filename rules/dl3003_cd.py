@@ -9,6 +9,7 @@ decides, and the fix is marked unsafe whenever it cannot prove it.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from dflint.finding import Fix, FixSafety, Severity, TextEdit, Violation
@@ -18,6 +19,7 @@ from dflint.shell import ShellScript, SimpleCommand
 from dflint.span import Span
 from dflint.tree import Add, Copy, Onbuild, Run, Volume, Workdir
 
+from ._cd_scratch import scratch_area_cds
 from ._pkgmgr import RunScript, run_scripts
 from ._words import escape_of, literal
 
@@ -64,6 +66,28 @@ def workdir_persists_harmlessly(ctx: Context, run: Run) -> bool:
     if stage is model.stages[-1]:
         return False
     return not any(other.parent is stage for other in model.stages)
+
+
+def _workdir_before(ctx: Context, run: Run, escape: str) -> str:
+    """The working directory a RUN starts in, from the WORKDIRs before it in its stage and the
+    stages it is built FROM ("" when unknown: none, or one using a variable)."""
+    stage = ctx.model.stage_of(run)
+    if stage is None:
+        return ""
+    workdir = ""
+    for info in reversed([stage, *stage.ancestors()]):
+        for ins in info.instructions:
+            if ins is run:
+                return workdir
+            if isinstance(ins, Workdir):
+                value = literal(ins.path.text, escape) if ins.path is not None else None
+                if value is None:
+                    workdir = ""
+                elif value.startswith("/"):
+                    workdir = value
+                elif workdir:
+                    workdir = posixpath.join(workdir, value)
+    return workdir
 
 
 def _leading_cd_split(item: RunScript) -> tuple[SimpleCommand, str, int] | None:
@@ -135,6 +159,14 @@ class CdInsteadOfWorkdir(Rule):
     path and changes no directory; WORKDIR cannot replace it, so it is not reported (hadolint
     reports it).
 
+    Nor is a `cd` into a directory the same RUN removes later (`git clone ... /src/app && cd
+    /src/app && make install && rm -rf /src/app`, `cd build && make && cd .. && rm -rf build`),
+    or one that leaves such a directory (`cd ..`, `cd /`, `cd -` before the `rm`; the php
+    images' `docker-php-source delete` removes `/usr/src/php`): the directory is a scratch
+    area of that one step. A WORKDIR would have to be set before the
+    RUN creates it, and splitting the RUN around it would keep the temporary files in a
+    layer. `cd -` is not reported either: it undoes the `cd` before it, which is reported.
+
     ## Example
     ```dockerfile
     FROM golang:1.23
@@ -164,6 +196,20 @@ class CdInsteadOfWorkdir(Rule):
     image's working directory at run time would all change. In both cases WORKDIR creates a
     missing directory where `cd` would fail, which only matters for a build that fails today.
 
+    ## Differences from hadolint
+    hadolint reports every RUN with a `cd`: lines 2, 3 and 7 here. dflint reports `cd /src`
+    (line 2) and `cd /opt` (line 7), not the RUN of line 3, whose `cd`s enter (line 4) and
+    leave (line 6) a directory that RUN removes, nor `cd -`:
+    ```dockerfile
+    FROM debian:12
+    RUN cd /src && make
+    RUN curl -fsSL https://example.com/app.tar.gz | tar -xz -C /tmp \
+        && cd /tmp/app-1.0 \
+        && ./configure && make install \
+        && cd / && rm -rf /tmp/app-1.0
+    RUN cd /opt && tar -xf pkg.tar && cd -
+    ```
+
     ## References
     - hadolint DL3003
     """
@@ -175,11 +221,16 @@ class CdInsteadOfWorkdir(Rule):
     fix_safety = FixSafety.UNSAFE
 
     def check(self, ctx: Context) -> Iterator[Violation]:
+        escape = escape_of(ctx.dockerfile)
         for item in run_scripts(ctx):
             first = True
+            start = "" if item.onbuild else _workdir_before(ctx, item.run, escape)
+            scratch = scratch_area_cds(item.script, start)
             for cd in item.script.cd_commands:
                 if cd.in_substitution or cd.name_word is None:
                     continue
                 fix = _workdir_fix(ctx, item) if first else None
                 first = False
+                if cd in scratch or cd.has_arg("-"):
+                    continue
                 yield Violation(cd.name_word.span, "Use WORKDIR to switch to a directory", fix)

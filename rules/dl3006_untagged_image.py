@@ -62,6 +62,18 @@ def _checked_image(stage: StageInfo) -> ResolvedImage | None:
     return resolved
 
 
+def _names_a_variable_stage(ctx: Context, stage: StageInfo, text: str) -> bool:
+    """``FROM ${FIRST}`` after ``FROM alpine AS ${FIRST}``: buildah and podman expand stage names
+    (BuildKit rejects them), so the FROM names that earlier stage, not an image."""
+    for earlier in ctx.model.stages[: stage.index]:
+        word = earlier.from_.stage_name
+        if word is not None and "$" in word.text:
+            expansion = ctx.model.expand_in_scope(word.text, earlier.from_)
+            if expansion.error is None and (expansion.value or "").lower() == text.lower():
+                return True
+    return False
+
+
 def _provenance(resolved: ResolvedImage) -> str:
     """`` (resolved from ARG BASE)`` when the FROM word was not a literal image name."""
     names = list(dict.fromkeys(use.name for use in resolved.used if use.is_set))
@@ -85,7 +97,9 @@ class UntaggedImage(Rule):
     ARG defaults are resolved first, as BuildKit does: `ARG BASE=python:3.12` + `FROM ${BASE}`
     is tagged, `ARG BASE=python` + `FROM $BASE` is not (and the message says it came from
     `ARG BASE`). `scratch` and references to earlier stages (names compared case-insensitively)
-    are not images and are never reported. A registry port is not a tag:
+    are not images and are never reported, nor is a FROM that names a stage whose `AS` name
+    is a variable (`FROM alpine:3.20 AS ${FIRST}` then `FROM ${FIRST}`: buildah and podman
+    expand stage names, BuildKit rejects them). A registry port is not a tag:
     `localhost:5000/app` is untagged, `localhost:5000/app:1.2` is tagged.
 
     When the FROM uses a variable that has no value (`ARG BASE` without a default, or no ARG
@@ -146,6 +160,8 @@ class UntaggedImage(Rule):
             if resolved is None or image is None or resolved.repository is None:
                 continue
             if resolved.tag is not None or resolved.digest is not None:
+                continue
+            if _names_a_variable_stage(ctx, stage, resolved.text):
                 continue
             later = "" if ctx.model.stage_named(resolved.text) is None else (
                 f" (a stage `{resolved.text}` is defined later, but FROM can only use earlier stages)"

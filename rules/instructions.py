@@ -11,9 +11,9 @@ from dflint.finding import Fix, FixSafety, Severity, TextEdit, Violation
 from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.semantic import use_span
-from dflint.tree import Env, Expose, From, Healthcheck, Maintainer, Onbuild, User, Workdir
+from dflint.tree import Arg, Env, Expose, From, Healthcheck, Maintainer, Onbuild, User, Workdir
 
-from ._stage_refs import lineage, output_stages
+from ._stage_refs import lineage, output_stages, runtime_users
 from ._words import escape_of, is_windows_drive, literal, onbuild_triggers, prefix_span, unquoted_head
 
 _HADOLINT_INLINE = LazyPattern(r"^\s*hadolint\s+ignore\s*=", re.IGNORECASE)
@@ -114,15 +114,17 @@ def _is_root(user: str) -> bool:
 
 class LastUserRoot(Rule):
     """## What it does
-    Reports a stage whose last `USER` is `root` or uid `0` (with or without a group).
+    Reports the `USER` an image runs as when it is `root` or uid `0` (with or without a
+    group): the last `USER` of a stage that is an image of its own (the last stage, or one no
+    other stage builds on or copies from), or, when that stage has none, the last `USER` of
+    the stage it is built `FROM`.
 
     ## Why is this bad?
     The container then runs as root; a process escaping it starts with root privileges.
     Switch back to an unprivileged user after the steps that need root.
 
-    As in hadolint every stage is checked; a stage without any `USER` is not reported (the
-    base image decides), nor is `ONBUILD USER` (it applies to child images). A user given by
-    a variable is not judged.
+    A stage without any `USER` in its lineage is not reported (the base image decides), nor
+    is `ONBUILD USER` (it applies to child images). A user given by a variable is not judged.
 
     ## Example
     ```dockerfile
@@ -140,10 +142,20 @@ class LastUserRoot(Rule):
     ```
 
     ## Differences from hadolint
-    hadolint keeps the spaces that end the line in the user name, so a `USER root` line that
-    ends with a space is not reported by hadolint; dflint reports it, as BuildKit runs it as
-    root. The fixture case `hadolint-diff-trailing-space-after-root` holds the example (a
-    trailing space does not survive in this page).
+    - hadolint checks the last `USER` of every stage. A stage that only serves others (built
+      `FROM`, or read by `COPY --from`) never runs as a container; its last `USER` is not
+      what the image runs as. hadolint reports line 2 here; dflint does not:
+      ```dockerfile
+      FROM debian:12 AS base
+      USER root
+      RUN apt-get update && apt-get install -y --no-install-recommends curl
+      FROM base
+      USER 10001
+      ```
+    - hadolint keeps the spaces that end the line in the user name, so a `USER root` line
+      that ends with a space is not reported by hadolint; dflint reports it, as BuildKit runs
+      it as root. The fixture case `hadolint-diff-trailing-space-after-root` holds the
+      example (a trailing space does not survive in this page).
     """
 
     code = "DL3002"
@@ -153,11 +165,8 @@ class LastUserRoot(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         escape = escape_of(ctx.dockerfile)
-        for stage in ctx.dockerfile.stages:
-            users = [i for i in stage.instructions if isinstance(i, User) and i.user is not None]
-            if not users:
-                continue
-            word = users[-1].user
+        for user in runtime_users(ctx.model):
+            word = user.user
             assert word is not None
             value = literal(word.text, escape)
             if value is not None and _is_root(value):
@@ -166,18 +175,26 @@ class LastUserRoot(Rule):
 
 class NonNumericUser(Rule):
     """## What it does
-    Reports a `USER` whose user part (before `:`) is a name rather than a numeric uid, unless
-    it comes from a declared `ARG` or `ENV`.
+    Reports the `USER` an image runs as (see DL3002: the last `USER` of a stage that is an
+    image of its own, or of the stage it is built `FROM`) when its user part (before `:`) is a
+    name rather than a numeric uid, unless it comes from a declared `ARG` or `ENV`.
 
     ## Why is this bad?
     Orchestrators that enforce "run as non-root" (Kubernetes `runAsNonRoot`) can only verify
     a numeric uid; a name may also resolve differently in mounted files.
 
+    Only the user containers start as matters: an earlier `USER` (`USER root` for some build
+    steps, a builder stage's user) is resolved inside the image during the build. `root` is
+    not reported (it is uid 0 in every Linux image, and DL3002 reports it), nor are Windows
+    images, whose accounts (`ContainerUser`) have no numeric id.
+
     A user given by an `ARG` is accepted: its value is chosen at build time. An `ENV` set to
     a literal is judged by its value (`ENV APP_UID=1654` + `USER $APP_UID` is fine,
     `ENV RUNAS=app` + `USER $RUNAS` is reported); an `ENV` built from an ARG is accepted like
-    the ARG. A variable no ARG or ENV of the stage declares is reported (a global ARG must be
-    declared again in the stage to be visible).
+    the ARG. A variable that no ARG or ENV of the file declares comes from the base image
+    (`USER $APP_UID` on .NET images) and is not judged; one declared only elsewhere in the
+    file (a global ARG not declared again in the stage, an ARG of another stage) expands to
+    nothing here and is reported.
 
     ## Example
     ```dockerfile
@@ -190,6 +207,18 @@ class NonNumericUser(Rule):
     ```
 
     ## Differences from hadolint
+    - hadolint checks every `USER`, Windows and `root` included. dflint reports only line 8
+      here, hadolint lines 2, 5 and 8:
+      ```dockerfile
+      FROM golang:1.22 AS build
+      USER builder
+      RUN go build -o /out/app .
+      FROM alpine:3.20
+      USER root
+      RUN apk add --no-cache curl
+      COPY --from=build /out/app /usr/local/bin/app
+      USER app
+      ```
     - hadolint accepts only ARG variables, and reports every ENV one whatever its value.
       hadolint reports lines 3 and 7 here; dflint reports neither (`1654` is numeric, `N`
       comes from an ARG):
@@ -221,39 +250,55 @@ class NonNumericUser(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         escape = escape_of(ctx.dockerfile)
-        for instruction in ctx.dockerfile.instructions:
-            if not isinstance(instruction, User) or instruction.user is None:
+        for instruction in runtime_users(ctx.model):
+            stage = ctx.model.stage_of(instruction)
+            if stage is None or ctx.model.looks_windows(stage):
                 continue
             word = instruction.user
+            assert word is not None
             raw_uid = word.text.split(":", 1)[0]
             uses = variables_in(raw_uid, escape)
             if uses:
-                scope = ctx.model.scope_at(instruction)
-                undeclared = [use.name for use in uses if not scope.is_declared(use.name)]
-                if undeclared:
-                    yield Violation(
-                        prefix_span(word.span, len(raw_uid)),
-                        f"User `{raw_uid}` is not a numeric uid: no ARG or ENV of this stage "
-                        f"declares `{undeclared[0]}`",
-                    )
-                    continue
-                fixed = _fixed_env_value(ctx, instruction, raw_uid, uses)
-                if fixed is None or fixed.isdigit():
-                    continue  # numeric, or an ARG (set at build time) or an ENV built from one
-                yield Violation(
-                    prefix_span(word.span, len(raw_uid)),
-                    f"User `{raw_uid}` is `{fixed}` (set by ENV), not a numeric uid; "
-                    "the host may not resolve it",
-                )
+                message = _variable_user_problem(ctx, instruction, raw_uid, uses)
+                if message is not None:
+                    yield Violation(prefix_span(word.span, len(raw_uid)), message)
                 continue
-            else:
-                value = literal(raw_uid, escape)
-                if value is None or value.isdigit():
-                    continue
+            value = literal(raw_uid, escape)
+            if value is None or value.isdigit() or value == "root":
+                continue
             yield Violation(
                 prefix_span(word.span, len(raw_uid)),
                 f"User `{raw_uid}` is not a numeric uid; the host may not resolve it",
             )
+
+
+def _variable_user_problem(ctx: Context, instruction: User, raw_uid: str, uses: list[VarUse]) -> str | None:
+    """Why a USER given by variables is not a numeric uid, or None when it is or may be."""
+    scope = ctx.model.scope_at(instruction)
+    undeclared = [use.name for use in uses if not scope.is_declared(use.name)]
+    if undeclared:
+        elsewhere = [name for name in undeclared if _declared_in_file(ctx, name)]
+        if not elsewhere:
+            return None  # from the base image's ENV (USER $APP_UID): not judged
+        return (f"User `{raw_uid}` is not a numeric uid: no ARG or ENV of this stage "
+                f"declares `{elsewhere[0]}`")
+    fixed = _fixed_env_value(ctx, instruction, raw_uid, uses)
+    if fixed is None or fixed.isdigit() or fixed == "root":
+        return None  # numeric, or an ARG (set at build time) or an ENV built from one
+    return f"User `{raw_uid}` is `{fixed}` (set by ENV), not a numeric uid; the host may not resolve it"
+
+
+def _declared_in_file(ctx: Context, name: str) -> bool:
+    """Whether some ARG or ENV of the file (global ARGs too) declares ``name``."""
+    escape = escape_of(ctx.dockerfile)
+    for instruction in ctx.dockerfile.instructions:
+        if isinstance(instruction, Arg) and any(d.name == name for d in instruction.declarations):
+            return True
+        if isinstance(instruction, Env) and any(
+            (literal(pair.key, escape) or pair.key) == name for pair in instruction.pairs
+        ):
+            return True
+    return False
 
 
 def _fixed_env_value(ctx: Context, instruction: User, text: str, uses: list[VarUse]) -> str | None:
@@ -355,7 +400,11 @@ class EnvSelfReference(Rule):
     References in single quotes or escaped (`\\$A`) are literal text and fine; a variable set
     earlier by `ENV` or by an `ARG` of the stage (or of a stage it is built FROM) is fine,
     since then the old value is clearly what is meant. A global ARG is not visible in a stage
-    unless declared again there.
+    unless declared again there. A value may use the variable it sets (`PATH=/x:$PATH`), but
+    when one ENV sets a variable twice, the second value sees the value from before the ENV
+    and the first assignment is lost (`ENV PATH=/a:$PATH PATH=/b:$PATH`): that is reported.
+    A reference written exactly as the value the ENV gives that variable
+    (`ROOT="${ROOT:-/srv}" HOME="${ROOT:-/srv}/home"`) expands the same either way and is fine.
 
     ## Example
     ```dockerfile
@@ -392,14 +441,38 @@ class EnvSelfReference(Rule):
                 continue
             names = [literal(pair.key, escape) or pair.key for pair in instruction.pairs]
             scope = ctx.model.scope_at(instruction)
-            for pair, own in zip(instruction.pairs, names, strict=True):
+            for index, (pair, own) in enumerate(zip(instruction.pairs, names, strict=True)):
                 for use in variables_in(pair.value, escape):
-                    if use.name == own or use.name not in names or scope.is_declared(use.name):
+                    if use.name == own:
+                        if use.name not in names[:index]:
+                            continue  # its own earlier value (PATH=/x:$PATH): what is meant
+                        yield Violation(
+                            use_span(pair.value_span, use),
+                            f"`${use.name}` is the value from before this ENV, so the `{use.name}` "
+                            "set earlier in this ENV is lost; split the ENV",
+                        )
+                        continue
+                    if use.name not in names or scope.is_declared(use.name):
+                        continue
+                    if _same_expansion(instruction, names, use.name, pair.value[use.start:use.end]):
                         continue
                     yield Violation(
                         use_span(pair.value_span, use),
                         f"`${use.name}` is expanded before this ENV sets `{use.name}`; split the ENV",
                     )
+
+
+def _same_expansion(instruction: Env, names: list[str], name: str, reference: str) -> bool:
+    """``X="${X:-/d}" Y="${X:-/d}/y"``: the ENV sets ``name`` to exactly the reference text, so
+    the value from before the ENV and the new one are the same expansion."""
+    values = []
+    for pair, key in zip(instruction.pairs, names, strict=True):
+        if key == name:
+            value = pair.value
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            values.append(value)
+    return bool(values) and all(value == reference for value in values)
 
 
 class MissingHealthcheck(Rule):

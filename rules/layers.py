@@ -7,7 +7,9 @@ of an earlier RUN, files a later ``chown`` rewrites).
 
 from __future__ import annotations
 
+import itertools
 import posixpath
+import re
 from collections.abc import Iterator
 
 from dflint.finding import Severity, Violation
@@ -15,9 +17,10 @@ from dflint.plugin import Context, Rule
 from dflint.records import FrozenRecord
 from dflint.shell import ShellScript, ShellWord, SimpleCommand
 from dflint.shell.packages import parse_apt, parse_options
-from dflint.tree import Add, Copy, Instruction, Run, Workdir
+from dflint.tree import Add, Copy, Instruction, Run, Word, Workdir
 
-from ._pkgmgr import command_span, normalise_path, package_commands, removes, run_scripts
+from ._pkgmgr import RunScript, command_span, normalise_path, package_commands, removes, run_scripts
+from ._stage_refs import lineage, output_stages
 from ._words import escape_of, literal
 
 # -- DL3010 ----------------------------------------------------------------------------------
@@ -56,6 +59,15 @@ def _tar_extracts(cmd: SimpleCommand) -> bool:
     return extract
 
 
+#: Words that end a command in cmd and PowerShell as in sh.
+_CMD_SEPARATORS = frozenset({"&&", "||", "&", "|", ";"})
+
+
+def path_basename(path: str) -> str:
+    """The last component of a Linux or Windows path (``C:\\Program Files\\app.tar``)."""
+    return re.split(r"[/\\]", path.rstrip("/\\"))[-1]
+
+
 def _file_operands(cmd: SimpleCommand) -> Iterator[str]:
     for word in cmd.args:
         value = word.value
@@ -65,7 +77,7 @@ def _file_operands(cmd: SimpleCommand) -> Iterator[str]:
             value = value[len("--file="):]
         elif value.startswith("-") and value[1:2] != "-" and "f" in value[1:-1]:
             value = value[value.index("f", 1) + 1:]  # -xzf/tmp/a.tar.gz
-        yield posixpath.basename(value)
+        yield path_basename(value)
 
 
 def extracted_archives(script: ShellScript) -> Iterator[tuple[SimpleCommand, str]]:
@@ -77,7 +89,33 @@ def extracted_archives(script: ShellScript) -> Iterator[tuple[SimpleCommand, str
         elif cmd.basename in _DECOMPRESSORS or (cmd.basename == "xz" and cmd.has_arg("-d", "--decompress")):
             for word in cmd.args:
                 if word.value is not None and not word.value.startswith("-"):
-                    yield cmd, posixpath.basename(word.value)
+                    yield cmd, path_basename(word.value)
+
+
+def _archive_names(word: Word, escape: str) -> set[str]:
+    """The names a copied archive may go by: its basename after the escape processing BuildKit
+    does, and as written, with backslashes as Windows separators (``build\\app.tar.gz``)."""
+    names = set()
+    value = literal(word.text, escape)
+    if value is not None:
+        names.add(path_basename(value))
+    if "$" not in word.text:
+        names.add(path_basename(word.text.strip("\"'")))
+    return {n for n in names if is_tar_archive(n)}
+
+
+def _copied_archives(copy: Copy, escape: str) -> Iterator[tuple[str, int]]:
+    """(name in the image, source index) of each local tar archive a COPY brings in: a source's
+    own name, or the destination's when one archive is copied to a path named like an archive
+    (``COPY build/app.tar.gz /opt/pkg.tar.gz``)."""
+    dest = copy.destination
+    dest_names = _archive_names(dest, escape) if dest is not None and len(copy.sources) == 1 else set()
+    for index, source in enumerate(copy.sources):
+        names = _archive_names(source, escape)
+        if names and dest_names:
+            names = dest_names
+        for name in names:
+            yield name, index
 
 
 class CopyArchiveThenExtract(Rule):
@@ -94,6 +132,23 @@ class CopyArchiveThenExtract(Rule):
     file that is not a tar would be copied verbatim by ADD. An extraction using options ADD
     has no equivalent for (`--strip-components`, `--exclude`, `-O`, member lists) is a
     deliberate choice and is not reported either.
+
+    An archive is recognised by its name in the image: the source's name, or the destination's
+    when one archive is copied to a name of its own (`COPY dist/app.tar /opt/app.tar`), Linux
+    or Windows style (`build\\app.tar.gz`, `C:\\app\\app.tar.gz`). In a Windows RUN (cmd or
+    PowerShell), `tar -x...` is found among the words of the command line.
+
+    ## Differences from hadolint
+    hadolint reads quotes in a COPY written in shell form, so it takes `"C:\\Program
+    Files\\foo.tar.gz"` for one destination. BuildKit splits shell-form COPY arguments at
+    blanks, quotes or not (a path with a space needs the JSON form), so that COPY has two
+    sources and the destination `Files\\foo.tar.gz"`. hadolint reports line 2 here; dflint
+    does not, but reports the same COPY in JSON form:
+    ```dockerfile
+    FROM debian:12
+    COPY build\\foo\\bar.tar.gz "C:\\Program Files\\foo.tar.gz"
+    RUN tar -xf foo.tar.gz
+    ```
 
     ## Example
     ```dockerfile
@@ -124,15 +179,10 @@ class CopyArchiveThenExtract(Rule):
             reported: set[tuple[int, int]] = set()
             for ins in stage.instructions:
                 if isinstance(ins, Copy) and ins.from_stage is None and ins.flag("from") is None:
-                    for index, source in enumerate(ins.sources):
-                        value = literal(source.text, escape)
-                        if value is not None and is_tar_archive(value):
-                            archives[posixpath.basename(value.rstrip("/"))] = (ins, index)
+                    for name, index in _copied_archives(ins, escape):
+                        archives[name] = (ins, index)
                 elif isinstance(ins, Run) and archives:
-                    script = ctx.shell(ins)
-                    if script is None:
-                        continue
-                    for cmd, name in extracted_archives(script):
+                    for program, line, name in _extractions(ctx, ins):
                         found = archives.get(name)
                         if found is None or (id(found[0]), found[1]) in reported:
                             continue
@@ -141,8 +191,36 @@ class CopyArchiveThenExtract(Rule):
                         yield Violation(
                             copy.sources[index].span,
                             f"Use ADD to extract `{name}`: it is copied here and extracted by "
-                            f"`{cmd.basename}` on line {cmd.span.start_line}",
+                            f"`{program}` on line {line}",
                         )
+
+
+def _tar_words_extract(args: list[str]) -> bool:
+    """``-x``, ``-xzf``, ``--extract``/``--get``, or the old style ``tar xzf``."""
+    if args and not args[0].startswith("-") and "x" in args[0]:
+        return True
+    return any(a in ("--extract", "--get") or (a[:1] == "-" and a[1:2] != "-" and "x" in a) for a in args)
+
+
+def _extractions(ctx: Context, run: Run) -> Iterator[tuple[str, int, str]]:
+    """(program, line, archive name) for each extraction in a RUN. A RUN in cmd or PowerShell
+    (Windows images) is not shell-parsed: its words are read, and ``tar -x...`` found in them."""
+    script = ctx.shell(run)
+    if script is not None:
+        for cmd, name in extracted_archives(script):
+            yield cmd.basename or "tar", cmd.span.start_line, name
+        return
+    if run.form != "shell" or not run.script:
+        return
+    words = [w.strip("\"'") for w in run.script.split()]
+    for at, word in enumerate(words):
+        if path_basename(word).lower() not in ("tar", "tar.exe"):
+            continue
+        args = list(itertools.takewhile(lambda w: w not in _CMD_SEPARATORS, words[at + 1:]))
+        if _tar_words_extract(args):
+            for arg in args:
+                if not arg.startswith("-") and is_tar_archive(arg):
+                    yield "tar", run.span.start_line, path_basename(arg)
 
 
 # -- DL3059 ----------------------------------------------------------------------------------
@@ -279,17 +357,35 @@ _RUNS_OTHER = frozenset({"sh", "bash", "dash", "ash", "zsh", "xargs", "make", "s
                          "find", "parallel"})
 
 
-def _may_install(cmd: SimpleCommand) -> bool:
-    """Whether a command after ``apt-get update`` installs, or might (a script, ``xargs apt-get``)."""
+#: Installers that run ``apt-get install`` for you: gitpod's ``install-packages``, bitnami's
+#: ``install_packages``, tonistiigi/xx's ``xx-apt-get``/``xx-apt``, ``apt-fast``, ``nala``.
+_APT_WRAPPERS = frozenset({"install-packages", "install_packages", "xx-apt-get", "xx-apt", "apt-fast",
+                           "nala", "apt-install"})
+
+
+def _installs_with_apt(cmd: SimpleCommand) -> bool:
+    """A command that surely installs through apt: ``apt-get install``, a known wrapper, or
+    ``mk-build-deps -i`` (which runs ``apt-get install`` on the generated package)."""
     parsed = parse_apt(cmd)
     if parsed is not None:
         return parsed.subcommand in _APT_USES_LISTS
-    if cmd.basename is None or "/" in (cmd.name or "") or (cmd.name or "").endswith(".sh"):
+    if cmd.basename in _APT_WRAPPERS:
         return True
-    if cmd.basename in _RUNS_OTHER:
-        return True
+    if cmd.basename == "mk-build-deps":
+        return any(w.value in ("-i", "--install") or (w.value or "").startswith("-i") for w in cmd.args)
     values = [w.value for w in cmd.args]
     return any(v in _APT_TOOLS for v in values) and any(v in _APT_USES_LISTS for v in values)
+
+
+def _may_install(cmd: SimpleCommand) -> bool:
+    """Whether a command after ``apt-get update`` installs, or might (a script, ``xargs apt-get``)."""
+    if _installs_with_apt(cmd):
+        return True
+    if parse_apt(cmd) is not None:
+        return False
+    if cmd.basename is None or "/" in (cmd.name or "") or (cmd.name or "").endswith(".sh"):
+        return True
+    return cmd.basename in _RUNS_OTHER
 
 
 def _drops_lists(script: ShellScript, update: SimpleCommand, after: list[SimpleCommand]) -> bool:
@@ -312,9 +408,13 @@ class AptUpdateAlone(Rule):
     install belong in the same RUN.
 
     When the last update is followed by something that may install packages out of sight (a
-    script, `xargs apt-get install`, `make`), or by a deletion of the lists
-    (`rm -rf /var/lib/apt/lists/*`, `apt-get dist-clean`, so no later RUN can use them),
-    nothing is reported. The report points at the last update of the RUN.
+    script, `xargs apt-get install`, `make`, an installer that wraps apt: `install-packages`,
+    `install_packages`, `xx-apt-get`, `apt-fast`, `nala`, `mk-build-deps -i`), or by a
+    deletion of the lists (`rm -rf /var/lib/apt/lists/*`, `apt-get dist-clean`, so no later
+    RUN can use them), nothing is reported. Nor is it when no later RUN of the stage (or of a
+    stage built on it) installs with apt: then no install can read the stale lists (the
+    update is merely wasted; DL3009 reports the lists left in the layer). The report points
+    at the last update of the RUN.
 
     ## Example
     ```dockerfile
@@ -341,13 +441,16 @@ class AptUpdateAlone(Rule):
     summary = "apt-get update without an install in the same RUN is cached apart from the install"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for item in run_scripts(ctx):
+        scripts = list(run_scripts(ctx))
+        for position, item in enumerate(scripts):
             updates = [a for a in package_commands(item.script, parse_apt) if a.subcommand == "update"]
             if not updates:
                 continue
             last = updates[-1]
             after = [c for c in item.script.commands if c.start > last.command.start]
             if any(_may_install(c) for c in after) or _drops_lists(item.script, last.command, after):
+                continue
+            if not _later_apt_install(ctx, item, scripts[position + 1 :]):
                 continue
             yield Violation(
                 command_span(last.command, last.subcommand_word),
@@ -356,20 +459,79 @@ class AptUpdateAlone(Rule):
             )
 
 
+def _later_apt_install(ctx: Context, item: RunScript, later: list[RunScript]) -> bool:
+    """Does a later RUN that builds on this one (same stage, or a stage based on it) install
+    with apt? An ONBUILD trigger runs in another build: it counts for its own triggers only."""
+    if item.onbuild:
+        return any(other.onbuild and any(_installs_with_apt(c) for c in other.script.commands)
+                   for other in later)
+    stage = item.run.stage_index
+    if stage is None:
+        return False
+    lineage = _descendants(ctx, stage)
+    return any(not other.onbuild and other.run.stage_index in lineage
+               and any(_installs_with_apt(c) for c in other.script.commands) for other in later)
+
+
+def _descendants(ctx: Context, index: int) -> set[int]:
+    """The stage and every stage whose FROM chain leads back to it."""
+    found = {index}
+    for info in ctx.model.stages:
+        parent = info.parent
+        while parent is not None and parent.index not in found:
+            parent = parent.parent
+        if parent is not None:
+            found.add(info.index)
+    return found
+
+
 # -- DF206 -----------------------------------------------------------------------------------
 
 _CHOWN_VALUES = frozenset({"--from", "--reference"})
 
 
 class _Copied(FrozenRecord):
-    __match_args__ = ("instruction", "path")
+    __match_args__ = ("instruction", "path", "runs_before")
     instruction: Copy | Add
     path: str
+    #: How many RUNs of the stage came before the COPY (later ones may create its owner).
+    runs_before: int
 
-    def __init__(self, instruction: Copy | Add, path: str) -> None:
+    def __init__(self, instruction: Copy | Add, path: str, runs_before: int) -> None:
         _set = object.__setattr__
         _set(self, "instruction", instruction)
         _set(self, "path", path)
+        _set(self, "runs_before", runs_before)
+
+
+_CREATES_USER = frozenset({"useradd", "adduser"})
+_CREATES_GROUP = frozenset({"groupadd", "addgroup"})
+
+
+def _created_names(commands: list[SimpleCommand]) -> set[str]:
+    """User and group names these commands create (any operand of useradd/adduser/groupadd/
+    addgroup: ``adduser -S -G app app``, ``useradd -r -g zabbix zabbix``)."""
+    names: set[str] = set()
+    for cmd in commands:
+        if cmd.basename in _CREATES_USER or cmd.basename in _CREATES_GROUP:
+            names.update(w.value for w in cmd.args if w.value and not w.value.startswith("-"))
+    return names
+
+
+def _owner_created_later(owner: str | None, created: set[str]) -> bool:
+    """``COPY --chown=name`` needs the user (and group) at COPY time: not so when a RUN after the
+    COPY creates them. Numeric ids need no account."""
+    if not owner:
+        return False
+    user, _, group = owner.partition(":")
+    return any(part and not part.isdigit() and part in created for part in (user, group))
+
+
+def _shipped_stages(ctx: Context) -> set[int]:
+    """Stages whose layers end up in an image: the output stages (the last one, and any no
+    other stage uses) with their FROM ancestors. A builder that later stages only COPY or mount
+    from is not among them."""
+    return {info.index for out in output_stages(ctx.model) for info in lineage(out)}
 
 
 def _resolve(path: str, workdir: str | None) -> str | None:
@@ -401,6 +563,22 @@ def chown_targets(cmd: SimpleCommand) -> tuple[str | None, bool, list[ShellWord]
     return operands[0].value, recursive, operands[1:]
 
 
+def _chown_owner(owner: str | None) -> str | None:
+    """The owner in COPY's syntax: chown's old ``user.group`` form becomes ``user:group``
+    (``COPY --chown=postgres.postgres`` looks up a user named "postgres.postgres")."""
+    if owner and ":" not in owner and "." in owner:
+        return owner.replace(".", ":", 1)
+    return owner
+
+
+def _copy_chown_message(copy: Copy | Add, chown: SimpleCommand, owner: str | None) -> str:
+    where = f"`chown` on line {chown.span.start_line} rewrites the files copied here into a second layer"
+    if owner is not None and all(part in ("", "0", "root") for part in owner.split(":")):
+        return f"{where}; {copy.keyword.upper()} already makes them root's: drop the chown"
+    hint = f"--chown={owner}" if owner else "--chown"
+    return f"{where}: use `{copy.keyword.upper()} {hint}`"
+
+
 class CopyThenChown(Rule):
     """## What it does
     Reports a `COPY` (or `ADD`) without `--chown` whose destination a later RUN of the same
@@ -416,6 +594,12 @@ class CopyThenChown(Rule):
     not reported (`COPY rootfs/ /` then `chown -R app /app`: the COPY may hold nothing there).
     Relative paths are resolved against the stage's WORKDIR when it is known from this file;
     otherwise nothing is reported.
+
+    Not reported either: when the owner's name is created (`useradd`, `adduser`, `groupadd`,
+    `addgroup`) after the COPY, since `COPY --chown=name` needs the account at COPY time
+    (numeric ids would work: `--chown=1997:0`); and in a builder stage, one that later stages
+    only copy or mount from and that is neither the last stage nor a base of another: its
+    layers never reach an image.
 
     ## Example
     ```dockerfile
@@ -441,9 +625,13 @@ class CopyThenChown(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         escape = escape_of(ctx.dockerfile)
+        shipped = _shipped_stages(ctx)
         for stage in ctx.dockerfile.stages:
+            if stage.index not in shipped:
+                continue  # a builder: its layers never reach an image
             workdir: str | None = None
             copies: list[_Copied] = []
+            runs: list[list[SimpleCommand]] = []
             reported: set[int] = set()
             for ins in stage.instructions:
                 if isinstance(ins, Workdir):
@@ -455,20 +643,22 @@ class CopyThenChown(Rule):
                     value = literal(ins.destination.text, escape)
                     dest = _resolve(value, workdir) if value is not None else None
                     if dest is not None:
-                        copies.append(_Copied(ins, dest))
-                elif isinstance(ins, Run) and copies:
-                    yield from self._check_run(ctx, ins, copies, workdir, reported)
+                        copies.append(_Copied(ins, dest, len(runs)))
+                elif isinstance(ins, Run):
+                    script = ctx.shell(ins)
+                    if script is not None and copies:
+                        yield from self._check_run(script, copies, runs, workdir, reported)
+                    runs.append(list(script.commands) if script is not None else [])
 
     @staticmethod
     def _check_run(
-        ctx: Context, run: Run, copies: list[_Copied], workdir: str | None, reported: set[int]
+        script: ShellScript, copies: list[_Copied], runs: list[list[SimpleCommand]], workdir: str | None,
+        reported: set[int],
     ) -> Iterator[Violation]:
-        script = ctx.shell(run)
-        if script is None:
-            return
         for cmd in script.commands_named("chown"):
             owner, recursive, paths = chown_targets(cmd)
             moved = any(c.start < cmd.start for c in script.cd_commands)
+            earlier_here = [c for c in script.commands if c.start < cmd.start]
             for word in paths:
                 if word.value is None:
                     continue
@@ -479,10 +669,9 @@ class CopyThenChown(Rule):
                     key = id(copied.instruction)
                     if key in reported or not _overlaps(target, copied.path, recursive):
                         continue
+                    later = [c for run in runs[copied.runs_before :] for c in run] + earlier_here
+                    if _owner_created_later(owner, _created_names(later)):
+                        continue  # `COPY --chown=name` would fail: no such user yet
                     reported.add(key)
-                    hint = f"--chown={owner}" if owner else "--chown"
-                    yield Violation(
-                        copied.instruction.keyword_span,
-                        f"`chown` on line {cmd.span.start_line} rewrites the files copied here "
-                        f"into a second layer: use `{copied.instruction.keyword.upper()} {hint}`",
-                    )
+                    yield Violation(copied.instruction.keyword_span,
+                                    _copy_chown_message(copied.instruction, cmd, _chown_owner(owner)))

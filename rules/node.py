@@ -12,11 +12,11 @@ from dflint.shell.packages import NodeCommand, parse_node
 from ._pkgmgr import (
     RunScript,
     command_span,
-    lands_in_image,
     mount_covers,
     package_commands,
     removes,
     run_scripts,
+    ships,
 )
 from ._pkgvars import expand_packages
 
@@ -141,8 +141,10 @@ class YarnCacheNotCleaned(Rule):
     `yarn global add`) runs `yarn cache clean` after it. Exempt: a cache or tmpfs mount on
     the yarn cache (`/usr/local/share/.cache/yarn`, `~/.cache/yarn`, `.yarn/cache`).
 
-    Only stages whose layers reach an image are checked: the last stage and any stage a later
-    `FROM` builds on; `ONBUILD RUN` always.
+    Only stages whose layers reach an image are checked: an output stage (the last one, or
+    one no other stage builds on, copies or mounts from) and every stage it builds on;
+    `ONBUILD RUN` always. A RUN is reported once, at its first uncleaned install: one
+    `yarn cache clean` at its end serves them all.
 
     ## Why is this bad?
     yarn keeps a copy of every downloaded package in its global cache; in an image that copy
@@ -173,6 +175,17 @@ class YarnCacheNotCleaned(Rule):
     (the same command as `yarn install`) and `yarn global add` download into the same cache,
     so dflint reports lines 2 to 5.
 
+    ```dockerfile
+    FROM node:20 AS deps
+    RUN yarn install --frozen-lockfile
+    FROM deps AS build
+    RUN yarn build
+    FROM nginx:1.27
+    COPY --from=build /app/dist /usr/share/nginx/html
+    ```
+    hadolint reports line 2, since a later stage builds on `deps`; but that stage is only
+    copied from, so neither ships and dflint reports nothing.
+
     ## References
     - hadolint DL3060
     """
@@ -190,7 +203,7 @@ class YarnCacheNotCleaned(Rule):
                 continue
             if mount_covers(item.run, *YARN_CACHES, suffixes=_YARN_CACHE_SUFFIXES):
                 continue
-            if not lands_in_image(ctx, item):
+            if not ships(ctx, item):
                 continue
             for cmd in installs:
                 start = cmd.command.start
@@ -205,3 +218,4 @@ class YarnCacheNotCleaned(Rule):
                     command_span(cmd.command),
                     "`yarn cache clean` missing after `yarn install`: the yarn cache stays in the layer",
                 )
+                break  # one cleanup at the end of the RUN serves every install before it

@@ -10,7 +10,15 @@ from dflint.plugin import Context, Rule
 from dflint.shell import ShellWord, SimpleCommand
 from dflint.shell.packages import PackageRef, PipCommand, parse_options, parse_pip
 
-from ._pkgmgr import RunScript, command_span, insert_after, mount_covers, package_commands, run_scripts
+from ._pkgmgr import (
+    RunScript,
+    command_span,
+    insert_after,
+    mount_covers,
+    package_commands,
+    run_scripts,
+    ships,
+)
 from ._pkgvars import expand_packages
 
 _VCS = ("git+", "hg+", "svn+", "bzr+")
@@ -166,6 +174,8 @@ class PipNoCacheDir(Rule):
     given to the command (`PIP_NO_CACHE_DIR=1 pip install ...`, `env PIP_NO_CACHE_DIR=1 ...`)
     or exported earlier in the RUN; and a cache or tmpfs mount on the pip cache
     (`--mount=type=cache,target=/root/.cache/pip`). `pipx` and `pipenv` are other programs.
+    Only stages whose layers ship are checked: an output stage (the last one, or one no other
+    stage uses) and the stages it builds on; a stage only read by `COPY --from` ships nothing.
 
     ## Why is this bad?
     pip keeps every downloaded wheel in `~/.cache/pip`; in an image that cache is never used
@@ -209,6 +219,17 @@ class PipNoCacheDir(Rule):
     default cmd), nor exec-form RUNs of a program other than a shell
     (`RUN ["pip", "install", "flask==3.0.3"]`); hadolint parses both as bash.
 
+    ```dockerfile
+    FROM python:3.13-slim AS build
+    RUN pip install --upgrade pip==24.2
+    FROM build AS build-venv
+    RUN pip install --prefix=/install flask==3.0.3
+    FROM gcr.io/distroless/python3
+    COPY --from=build-venv /install /usr/local
+    ```
+    hadolint reports lines 2 and 4. Neither cache ships: the image is the distroless stage,
+    which copies `/install` alone; dflint reports nothing.
+
     ## References
     - hadolint DL3042
     """
@@ -221,7 +242,7 @@ class PipNoCacheDir(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for item in run_scripts(ctx):
-            if mount_covers(item.run, suffixes=(".cache/pip", ".cache")):
+            if mount_covers(item.run, suffixes=(".cache/pip", ".cache")) or not ships(ctx, item):
                 continue
             if _disabled(ctx.model.scope_at(item.run).env().get(NO_CACHE_VAR)):
                 continue

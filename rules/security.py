@@ -22,7 +22,7 @@ from dflint.records import FrozenRecord
 from dflint.shell import ShellScript, ShellWord, SimpleCommand
 from dflint.shell.packages import parse_options
 from dflint.span import Span
-from dflint.tree import Add, Arg, Env, Instruction, Onbuild, User
+from dflint.tree import Add, Arg, Env, Instruction, Onbuild, Run, User
 
 from .shell_misc import WGET_VALUES
 
@@ -431,7 +431,9 @@ def remote_kind(source: str) -> str | None:
     return None
 
 
-_COMMIT = LazyPattern(r"#[0-9a-f]{40}(?::|$)")
+#: A git source pinned to a full commit: `repo.git#<sha>` or the query form BuildKit also takes,
+#: `repo.git?ref=<sha>` / `?commit=<sha>` (the build checks the commit it fetched).
+_COMMIT = LazyPattern(r"#[0-9a-f]{40}(?::|$)|[?&](?:commit|ref)=[0-9a-f]{40}(?:&|#|$)")
 
 
 class AddRemoteWithoutChecksum(Rule):
@@ -444,9 +446,13 @@ class AddRemoteWithoutChecksum(Rule):
     is built in silently, and two builds of the same Dockerfile can differ. `--checksum` makes
     BuildKit verify the download (`sha256:<hex>`) or the git commit.
 
-    A git source pinned to a full commit in its fragment (`...repo.git#<40 hex digits>`) is
-    already fixed and is not reported. Sources held in variables are judged after expansion
-    with the ARG/ENV values in effect.
+    A git source pinned to a full commit (`...repo.git#<40 hex digits>`, or in the query:
+    `?commit=<40 hex digits>`, `?ref=<40 hex digits>`) is already fixed and is not reported.
+    Nor is a download that a later RUN of the stage verifies and names: `sha256sum -c`
+    (also `echo "$SUM  file" | sha256sum -c -`), `sha512sum`/`md5sum`/`shasum -c`,
+    `gpg --verify`, `gpgv`, `cosign verify-blob`,
+    `minisign -V`, with the downloaded file's name in that RUN. Sources held in variables
+    are judged after expansion with the ARG/ENV values in effect.
 
     ## Example
     ```dockerfile
@@ -485,12 +491,74 @@ class AddRemoteWithoutChecksum(Rule):
                 kind = remote_kind(text)
                 if kind is None or (kind == "git" and _COMMIT.search(text.lower())):
                     continue
+                if kind == "http" and _verified_later(ctx, ins, text):
+                    continue
                 how = "--checksum=sha256:<hex>" if kind == "http" else "--checksum=<commit>"
                 yield Violation(
                     source.span,
                     f"ADD of a remote {'URL' if kind == 'http' else 'git repository'} without "
                     f"--checksum: pin it with `{how}`",
                 )
+
+
+#: Commands that check a file against a checksum or a signature, with the option that makes
+#: them check (None: the command itself verifies).
+_VERIFIERS: dict[str, tuple[str, ...] | None] = {
+    "sha256sum": ("-c", "--check"), "sha512sum": ("-c", "--check"), "sha384sum": ("-c", "--check"),
+    "sha224sum": ("-c", "--check"), "sha1sum": ("-c", "--check"), "md5sum": ("-c", "--check"),
+    "b2sum": ("-c", "--check"), "shasum": ("-c", "--check"), "gpg": ("--verify",), "gpg2": ("--verify",),
+    "gpgv": None, "gpgv2": None, "cosign": ("verify-blob", "verify"), "minisign": ("-V", "-Vm"),
+    "signify": ("-V", "-C"),
+}
+
+
+def _is_verifier(cmd: SimpleCommand) -> bool:
+    if cmd.basename not in _VERIFIERS:
+        return False
+    needs = _VERIFIERS[cmd.basename]
+    if needs is None:
+        return True
+    for word in cmd.args:
+        value = word.value or ""
+        if value in needs:
+            return True
+        short = [n[1] for n in needs if len(n) == 2 and n.startswith("-")]
+        if value.startswith("-") and not value.startswith("--") and any(c in value[1:] for c in short):
+            return True  # bundled short options: `sha256sum -sc`
+    return False
+
+
+def _verified_later(ctx: Context, add: Add, source: str) -> bool:
+    """A later RUN of the stage checks the downloaded file (``sha256sum -c``, ``echo "$SUM  f" |
+    sha256sum -c -``, ``gpg --verify f.asc f``, ``cosign verify-blob ... f``) and names it: the
+    file's name (from the destination, or the URL when the destination is a directory)
+    appears in that RUN."""
+    stage = ctx.model.stage_of(add)
+    if stage is None or add.destination is None:
+        return False
+    dest = add.destination.text
+    if "$" in dest:
+        expansion = ctx.model.expand_in_scope(dest, add)
+        if expansion.error is not None:
+            return False
+        dest = expansion.value
+    dest = dest.strip("\"'")
+    name = dest.rstrip("/").rsplit("/", 1)[-1]
+    if dest.endswith("/") or not name or name == ".":
+        name = source.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    if not name:
+        return False
+    instructions = stage.instructions
+    position = next((i for i, ins in enumerate(instructions) if ins is add), len(instructions))
+    for ins in instructions[position + 1 :]:
+        if not isinstance(ins, Run):
+            continue
+        script = ctx.shell(ins)
+        if script is None or not any(_is_verifier(c) for c in script.commands):
+            continue
+        if name in (ins.original or ""):
+            return True
+    return False
 
 
 # -- DF207 -----------------------------------------------------------------------------------

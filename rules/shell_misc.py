@@ -12,9 +12,10 @@ import posixpath
 from collections.abc import Iterator
 
 from dflint.finding import FixSafety, Severity, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.records import FrozenRecord, replace
-from dflint.shell import ShellWord, SimpleCommand
+from dflint.shell import Pipeline, ShellScript, ShellWord, SimpleCommand
 from dflint.shell.packages import parse_options
 
 from ._pkgmgr import RunScript, insert_after, run_scripts
@@ -43,7 +44,9 @@ class PointlessCommand(Rule):
     recipe was copied from a VM set-up.
 
     Only commands that run are reported: `apt-get install vim` installs an editor (that is
-    fine), `command -v ps` only looks one up.
+    fine), `command -v ps` only looks one up. `ssh` in a RUN with `--mount=type=ssh` uses the
+    SSH agent the build was given for exactly that, and `kill` in a script that starts a
+    background job (`server & ... kill $!`) stops that job: neither is reported.
 
     ## Example
     ```dockerfile
@@ -59,6 +62,14 @@ class PointlessCommand(Rule):
 
     ## Options
     - `commands`: the command names to report (default: hadolint's list).
+
+    ## Differences from hadolint
+    hadolint reports lines 2 and 3 here; dflint reports neither:
+    ```dockerfile
+    FROM alpine:3.20
+    RUN --mount=type=ssh ssh -T git@github.com || true
+    RUN browsh & pid=$!; sleep 10; kill $pid
+    ```
 
     ## References
     - hadolint DL3001
@@ -81,11 +92,20 @@ class PointlessCommand(Rule):
         wanted = frozenset(getattr(ctx.options, "commands", _POINTLESS))
         for item in run_scripts(ctx):
             for cmd in item.script.commands:
-                if cmd.basename in wanted and cmd.name_word is not None:
+                if cmd.basename in wanted and cmd.name_word is not None and not _has_a_purpose(item, cmd):
                     yield Violation(
                         cmd.name_word.span,
                         f"`{cmd.basename}` makes no sense in a container build",
                     )
+
+
+def _has_a_purpose(item: RunScript, cmd: SimpleCommand) -> bool:
+    """`ssh` with the build's SSH agent mounted; `kill` of a job the same script started."""
+    if cmd.basename == "ssh":
+        return any(m.type == "ssh" for m in item.run.mounts)
+    if cmd.basename == "kill":
+        return "$!" in item.script.script or any(op.kind == "&" for op in item.script.operators)
+    return False
 
 
 # -- DL3004 ----------------------------------------------------------------------------------
@@ -250,6 +270,30 @@ def wget_is_quiet(cmd: SimpleCommand) -> bool:
     return False
 
 
+#: Files of a few hundred bytes: detached signatures, keys, certificates and checksum lists.
+_SMALL_FILE_SUFFIXES = (".asc", ".sig", ".sign", ".gpg", ".pub", ".key", ".pem", ".crt", ".md5",
+                        ".sha1", ".sha256", ".sha512", ".sha256sum", ".sha512sum", "sums", "sums.txt",
+                        ".patch", ".diff", ".sh")
+
+
+#: A single file of a source repository (``raw.githubusercontent.com/...``, ``.../raw/...``):
+#: a script or a configuration file, a few kilobytes.
+_RAW_SOURCE_FILE = LazyPattern(r"^[a-z]+://(raw\.githubusercontent\.com|gist\.githubusercontent\.com|[^/]+/.*/raw/)")
+
+
+def _fetches_only_small_files(cmd: SimpleCommand) -> bool:
+    """Whether every URL the command fetches names a signature, key, checksum or patch file, or
+    a single file of a source repository."""
+    urls = [w.unquoted for w in cmd.args if "://" in w.unquoted and not w.unquoted.startswith("-")]
+    if not urls:
+        return False
+    return all(
+        url.split("?", 1)[0].split("#", 1)[0].lower().endswith(_SMALL_FILE_SUFFIXES)
+        or _RAW_SOURCE_FILE.match(url.lower()) is not None
+        for url in urls
+    )
+
+
 class WgetWithoutProgress(Rule):
     """## What it does
     Reports `wget` without any setting of its progress output: `--progress=...`, `-q`,
@@ -260,7 +304,11 @@ class WgetWithoutProgress(Rule):
     download floods the build log with thousands of lines.
 
     Short options are read as wget reads them, so `-qO-` counts as quiet and the value of
-    `-O` is never taken for an option.
+    `-O` is never taken for an option. A wget that only fetches small files — signatures,
+    keys, checksums, patches and shell scripts (`.asc`, `.sig`, `.gpg`, `.pub`, `.sha256`,
+    `SHA256SUMS`, `.patch`, `.sh`...), or single files of a source repository
+    (`raw.githubusercontent.com/...`, `github.com/.../raw/...`: scripts and configuration) —
+    prints a line or two and is not reported.
 
     ## Example
     ```dockerfile
@@ -272,6 +320,14 @@ class WgetWithoutProgress(Rule):
     ```dockerfile
     FROM debian:12
     RUN wget --progress=dot:giga https://example.com/big.tar.gz
+    ```
+
+    ## Differences from hadolint
+    hadolint reports lines 2 and 3 here (a signature and a script); dflint reports neither:
+    ```dockerfile
+    FROM debian:12
+    RUN wget -O /usr/local/bin/gosu.asc "https://github.com/tianon/gosu/releases/download/1.17/gosu-amd64.asc"
+    RUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/docker/docker/v27.0.0/hack/dind"
     ```
 
     ## References
@@ -286,7 +342,7 @@ class WgetWithoutProgress(Rule):
     def check(self, ctx: Context) -> Iterator[Violation]:
         for item in run_scripts(ctx):
             for cmd in item.script.commands_named("wget"):
-                if cmd.name_word is None or wget_is_quiet(cmd):
+                if cmd.name_word is None or wget_is_quiet(cmd) or _fetches_only_small_files(cmd):
                     continue
                 yield Violation(
                     cmd.name_word.span,
@@ -398,6 +454,24 @@ def relinked_sh(cmd: SimpleCommand) -> ShellWord | None:
     return None
 
 
+def _forces(cmd: SimpleCommand) -> bool:
+    """``ln -f``/``--force`` (``-sf``, ``-snf``...): the link replaces an existing file."""
+    options, _ = parse_options(cmd.args, _LN_VALUES)
+    return any(o.name in ("-f", "--force") for o in options)
+
+
+def _removes_sh_before(script: ShellScript, ln: SimpleCommand) -> bool:
+    """``rm /bin/sh && ln -s ...``: the script deletes the shell before linking a new one."""
+    for cmd in script.commands:
+        if cmd.start >= ln.start:
+            return False
+        if cmd.basename in ("rm", "unlink") and any(
+            w.value is not None and _norm(w.value) in _SH_PATHS for w in cmd.args
+        ):
+            return True
+    return False
+
+
 class RelinkBinSh(Rule):
     """## What it does
     Reports `ln` commands that replace `/bin/sh` (`ln -sf /bin/bash /bin/sh`).
@@ -409,6 +483,10 @@ class RelinkBinSh(Rule):
 
     Unlike hadolint, only a link *named* `/bin/sh` (or `/usr/bin/sh`) is reported:
     `ln -s /bin/sh /usr/local/bin/sh` makes a link that points to the shell and leaves it alone.
+    And only a link that replaces an existing `/bin/sh`: `ln -f`/`--force`, or a `rm` of
+    `/bin/sh` earlier in the script. A plain `ln -s /busybox/sh /bin/sh` fails when `/bin/sh`
+    exists, so it creates one where the image has none (distroless `:debug` images keep their
+    shell in `/busybox`); programs that run `/bin/sh` need it, and no SHELL can provide it.
 
     ## Example
     ```dockerfile
@@ -420,6 +498,14 @@ class RelinkBinSh(Rule):
     ```dockerfile
     FROM debian:12
     SHELL ["/bin/bash", "-c"]
+    ```
+
+    ## Differences from hadolint
+    hadolint reports line 3 here; dflint does not:
+    ```dockerfile
+    FROM gcr.io/distroless/static:debug
+    SHELL ["/busybox/sh", "-c"]
+    RUN ln -s /busybox/sh /bin/sh
     ```
 
     ## References
@@ -435,11 +521,38 @@ class RelinkBinSh(Rule):
         for item in run_scripts(ctx):
             for cmd in item.script.commands_named("ln"):
                 word = relinked_sh(cmd)
-                if word is not None:
+                if word is not None and (_forces(cmd) or _removes_sh_before(item.script, cmd)):
                     yield Violation(word.span, "Use SHELL to change the default shell, not `ln` over /bin/sh")
 
 
 # -- DL4006 ----------------------------------------------------------------------------------
+
+
+#: Commands that cannot fail: a pipe fed only by them needs no pipefail.
+_INFALLIBLE = frozenset({"echo", "printf", "yes", "true", ":"})
+
+
+def _only_infallible_feeders(pipeline: Pipeline) -> bool:
+    """Whether every stage before the last runs only ``echo``/``printf``/``yes``/``true``: alone,
+    or grouped (``{ echo a; echo b; } | tee f``, a ``case`` whose branches echo)."""
+    depth = min((_substitution_depth(cmd) for cmd in pipeline.commands), default=0)
+    for stage in pipeline.stages[:-1]:
+        # A command substituted into an echo's arguments (`echo "$(cat f)"`) fails unseen with or
+        # without pipefail: only the stage's own commands count.
+        own = [cmd for cmd in stage.commands if _substitution_depth(cmd) == depth]
+        if not own or any(cmd.name not in _INFALLIBLE or cmd.wrappers for cmd in own):
+            return False
+    return True
+
+
+def _substitution_depth(cmd: SimpleCommand) -> int:
+    return cmd.enclosing.count("command_substitution")
+
+
+def _status_is_tested(pipeline: Pipeline) -> bool:
+    """A pipeline used as an ``if``/``while``/``until`` condition or negated with ``!``."""
+    commands = pipeline.commands
+    return pipeline.negated or (bool(commands) and commands[0].in_condition)
 
 
 class PipeWithoutPipefail(Rule):
@@ -457,6 +570,21 @@ class PipeWithoutPipefail(Rule):
     the script itself runs `set -o pipefail` (or `set -euo pipefail`) earlier in the same shell.
     hadolint forgets the SHELL at every FROM, even `FROM base` of a stage that set it, and
     ignores `set -o pipefail` in the script: both are reported there and not here.
+
+    A pipe fed only by `echo`, `printf`, `yes` or `true` is not reported, alone or grouped
+    (`{ echo a; echo b; } | tee f`): they cannot fail, so `pipefail` would change nothing
+    (`echo "$SHA256 *app.tgz" | sha256sum -c -`). Nor is a
+    pipeline whose status the script tests on purpose, as the condition of an `if`, `while`
+    or `until` or negated with `!` (`if ! file "$f" | grep -q text; then ...`).
+
+    ## Differences from hadolint
+    hadolint reports every pipe without `pipefail`; dflint does not report these (lines 2-4):
+    ```dockerfile
+    FROM debian:12
+    RUN echo "$SHA256 *app.tar.gz" | sha256sum -c -
+    RUN ARCH=$(echo "$TARGETARCH" | sed -e s/amd64/x86_64/) && echo "$ARCH"
+    RUN while ps aux | grep -q '[d]pkg'; do sleep 1; done
+    ```
 
     ## Example
     ```dockerfile
@@ -487,6 +615,8 @@ class PipeWithoutPipefail(Rule):
                 continue  # the shell of the child build is unknown here
             shell = tuple(item.run.value) if item.run.form == "exec" else None
             for pipeline in item.script.pipelines:
+                if _status_is_tested(pipeline) or _only_infallible_feeders(pipeline):
+                    continue
                 if item.script.has_pipefail(pipeline, shell=shell):
                     continue
                 where = pipeline.operators[0].span if pipeline.operators else pipeline.span

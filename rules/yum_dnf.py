@@ -14,8 +14,9 @@ from dflint.plugin import Context, Rule
 from dflint.shell import ShellWord
 from dflint.shell.packages import YumCommand, parse_yum
 
-from ._pkgmgr import RunScript, command_span, mount_covers, package_commands, removes, run_scripts
+from ._pkgmgr import RunScript, command_span, mount_covers, package_commands, removes, run_scripts, ships
 from ._pkgvars import expand_packages
+from ._stage_refs import lineage
 
 YUM = frozenset({"yum"})
 DNF = frozenset({"dnf", "dnf5", "microdnf"})
@@ -30,6 +31,16 @@ _DNF_FILLS_CACHE = _YUM_FILLS_CACHE | {
 }
 YUM_CACHES = ("/var/cache/yum",)
 DNF_CACHES = ("/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum")
+#: Whose ``clean all`` empties the cache an install of each tool filled. Where dnf exists, yum
+#: is dnf (RHEL 8+, Fedora) and dnf5 answers to dnf (Fedora 41+). microdnf is a program of its
+#: own on RHEL and UBI (C microdnf, cache in /var/cache/yum/metadata), so only its own clean
+#: counts for it, and its clean leaves dnf's /var/cache/dnf in place.
+_CLEANED_BY = {
+    "yum": frozenset({"yum", "dnf", "dnf5"}),
+    "dnf": frozenset({"dnf", "yum", "dnf5"}),
+    "dnf5": frozenset({"dnf5", "dnf", "yum"}),
+    "microdnf": frozenset({"microdnf"}),
+}
 
 
 def _invocations(item: RunScript, tools: frozenset[str]) -> list[YumCommand]:
@@ -39,11 +50,30 @@ def _invocations(item: RunScript, tools: frozenset[str]) -> list[YumCommand]:
 def _missing_yes(ctx: Context, tools: frozenset[str]) -> Iterator[Violation]:
     for item in run_scripts(ctx):
         for cmd in _invocations(item, tools):
+            if cmd.tool == "microdnf" and not _microdnf_prompts(ctx, item):
+                continue
             if cmd.subcommand in _PROMPTING and not cmd.assume_yes:
                 yield Violation(
                     command_span(cmd.command),
                     f"Use the -y switch to avoid manual input: `{cmd.tool} {cmd.subcommand} -y ...`",
                 )
+
+
+def _microdnf_prompts(ctx: Context, item: RunScript) -> bool:
+    """Whether ``microdnf`` asks for confirmation in this RUN's stage: only where it is dnf5,
+    in Fedora 38+ images (``fedora``, ``fedora-minimal``, ``quay.io/fedora/*``). RHEL, UBI,
+    CentOS Stream, Rocky, Alma and Oracle Linux ship the C microdnf, whose ``-y`` is a hidden
+    no-op ("Does nothing, we always assume yes"). A base that cannot be known is not judged."""
+    stage = ctx.model.stage_of(item.owner)
+    if stage is None:
+        return False
+    root = lineage(stage)[-1].base
+    name = (root.repository or "").lower()
+    if not (name.rsplit("/", 1)[-1] in ("fedora", "fedora-minimal") or "fedoraproject.org/" in name
+            or name.startswith("quay.io/fedora/")):
+        return False
+    tag = (root.tag or "").split("-")[0]
+    return not (tag.isdigit() and int(tag) < 38)
 
 
 def _missing_clean(
@@ -53,17 +83,20 @@ def _missing_clean(
     caches: tuple[str, ...],
     suffixes: tuple[str, ...],
 ) -> Iterator[Violation]:
-    """An install that fills the cache with no later `clean all` (by any yum/dnf tool, they
-    share the rpm database but each cleans its own cache, so any of them is accepted), no
-    later ``rm`` of the cache and no cache/tmpfs mount over it."""
+    """The first install of a RUN that fills the cache with no later `clean all` by a tool that
+    empties that cache (:data:`_CLEANED_BY`), no later ``rm`` of the cache and no cache/tmpfs
+    mount over it; once per RUN, since one cleanup at its end serves every install. Stages whose
+    layers never ship (:func:`ships`) are not judged."""
     for item in run_scripts(ctx):
-        if mount_covers(item.run, *caches, suffixes=suffixes):
+        if mount_covers(item.run, *caches, suffixes=suffixes) or not ships(ctx, item):
             continue
         every = package_commands(item.script, parse_yum)
         for cmd in every:
             if cmd.tool not in tools or cmd.subcommand not in fills:
                 continue
-            cleaned = any(o.is_clean_all and o.command.start > cmd.command.start for o in every)
+            cleaners = _CLEANED_BY.get(cmd.tool, frozenset({cmd.tool}))
+            cleaned = any(o.is_clean_all and o.tool in cleaners and o.command.start > cmd.command.start
+                          for o in every)
             if cleaned or removes(item.script, cmd.command, *caches):
                 continue
             yield Violation(
@@ -71,6 +104,7 @@ def _missing_clean(
                 f"`{cmd.tool} clean all` missing after `{cmd.tool} {cmd.subcommand}`: the package "
                 "cache stays in the layer",
             )
+            break
 
 
 def _unpinned(ctx: Context, tools: frozenset[str]) -> Iterator[Violation]:
@@ -152,8 +186,12 @@ class YumCleanAllMissing(Rule):
     Checks that a RUN with `yum install` also runs `yum clean all` (or deletes
     `/var/cache/yum`) after it.
 
-    Only `clean all`, an `rm` of `/var/cache/yum` (or a parent), or a cache/tmpfs mount on
-    `/var/cache/yum` count, and only after the install.
+    Only `clean all` (by yum, or by dnf, which yum is wherever dnf exists), an `rm` of
+    `/var/cache/yum` (or a parent), or a cache/tmpfs mount on `/var/cache/yum` count, and only
+    after the install. A RUN is reported once, at its first uncleaned install: one cleanup at
+    its end serves them all. Only stages whose layers ship are checked: an output stage (the
+    last one, or one no other stage uses) and the stages it builds on; a builder only read by
+    `COPY --from` ships nothing.
 
     ## Why is this bad?
     yum keeps downloaded packages and metadata in `/var/cache/yum`; left in the layer they
@@ -187,6 +225,16 @@ class YumCleanAllMissing(Rule):
     - Line 5: hadolint compares the first install with the first cleaning-like command only;
       the `rm -rf` before the install hides the `yum clean all` after it, and it reports
       the line.
+
+    ```dockerfile
+    FROM centos:7 AS build
+    RUN yum install -y gcc-4.8.5
+    FROM centos:7
+    COPY --from=build /out /out
+    RUN yum install -y httpd-2.4.6 && yum clean all
+    ```
+    hadolint reports line 2; the `build` stage is only copied from, so its cache never ships
+    and dflint reports nothing.
 
     ## References
     - hadolint DL3032
@@ -264,6 +312,12 @@ class DnfMissingYes(Rule):
     Checks that `dnf`/`microdnf` `install`, `groupinstall`, `localinstall`, `group install`
     and `module install` are given `-y` or `--assumeyes`.
 
+    `microdnf` is checked only where it asks: in images built on Fedora 38 or later
+    (`fedora`, `fedora-minimal`, `quay.io/fedora/...`), where it is dnf5. RHEL, UBI, CentOS
+    Stream, Rocky, Alma and Oracle Linux ship the C microdnf, which never asks (its `-y` is a
+    hidden option that "does nothing, we always assume yes"); a base that cannot be known
+    (`FROM $BASE`) is not judged.
+
     ## Why is this bad?
     dnf asks for confirmation and a build has nobody to answer; the install aborts.
 
@@ -278,6 +332,18 @@ class DnfMissingYes(Rule):
     FROM fedora:40
     RUN dnf install -y jq-1.7.1 && dnf clean all
     ```
+
+    ## Differences from hadolint
+    Checked against hadolint 2.15.1.
+    ```dockerfile
+    FROM registry.access.redhat.com/ubi9/ubi-minimal:9.4
+    RUN microdnf install jq-1.6 && microdnf clean all
+    FROM oraclelinux:9-slim
+    RUN microdnf install tar-1.34 && microdnf clean all
+    ```
+    hadolint reports lines 2 and 4; both build as written (the official `openjdk` Oracle
+    Linux images install this way), so dflint reports neither. On
+    `registry.fedoraproject.org/fedora-minimal:40` the same RUN is reported by both.
 
     ## References
     - hadolint DL3038
@@ -300,7 +366,12 @@ class DnfCleanAllMissing(Rule):
 
     Exempt: a cache or tmpfs mount on one of those directories (or on a user's
     `.cache/libdnf5`). A `clean metadata` is not a `clean all`, and an `rm` counts only
-    when it deletes the cache.
+    when it deletes the cache. A `clean all` counts when its tool empties the install's cache:
+    dnf's by dnf, dnf5 or yum (which is dnf wherever dnf exists), microdnf's by microdnf only:
+    on RHEL and UBI microdnf is a program of its own, with its cache in `/var/cache/yum`.
+    A RUN is reported once, at its first uncleaned install. Only stages whose layers ship are
+    checked: an output stage (the last one, or one no other stage uses) and the stages it
+    builds on; a builder only read by `COPY --from` ships nothing.
 
     ## Why is this bad?
     Downloaded packages and repository metadata stay in the layer and bloat the image.
@@ -335,6 +406,18 @@ class DnfCleanAllMissing(Rule):
     - Line 4: hadolint knows only dnf5's `/var/cache/libdnf5` as a cache mount; dnf 4
       (Fedora ≤ 40, RHEL 8/9) caches in `/var/cache/dnf`, and the mount keeps it out of the
       layer. hadolint reports the line.
+
+    ```dockerfile
+    FROM rockylinux:9
+    RUN dnf install -y jq-1.6 && yum clean all
+    FROM oraclelinux:8 AS builder
+    RUN dnf install -y tar-1.30
+    FROM oraclelinux:8
+    COPY --from=builder /usr/java /usr/java
+    ```
+    hadolint wants the cleaning tool to be the installing one and reports line 2, but `yum`
+    is dnf on Rocky 9. It reports line 4 as well, in a stage only copied from. dflint reports
+    neither. Like hadolint, dflint reports `dnf install ... && microdnf clean all`.
 
     ## References
     - hadolint DL3040

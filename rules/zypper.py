@@ -8,7 +8,7 @@ from dflint.finding import Severity, Violation
 from dflint.plugin import Context, Rule
 from dflint.shell.packages import ZypperCommand, parse_zypper
 
-from ._pkgmgr import RunScript, command_span, mount_covers, package_commands, removes, run_scripts
+from ._pkgmgr import RunScript, command_span, mount_covers, package_commands, removes, run_scripts, ships
 
 #: Subcommands that ask for confirmation without a non-interactive switch.
 _PROMPTING = frozenset({"install", "in", "remove", "rm", "source-install", "si", "patch"})
@@ -103,7 +103,9 @@ class ZypperCleanMissing(Rule):
     """## What it does
     Checks that a RUN with `zypper install`/`in` also runs `zypper clean` (`cc`) after it,
     or deletes `/var/cache/zypp`. A cache or tmpfs mount on `/var/cache/zypp` is exempt.
-    (hadolint does not accept the `rm`; it leaves the layer just as clean.)
+    (hadolint does not accept the `rm`; it leaves the layer just as clean.) A RUN is reported
+    once, at its first uncleaned install. Only stages whose layers ship are checked: an output
+    stage (the last one, or one no other stage uses) and the stages it builds on.
 
     ## Why is this bad?
     Downloaded packages and repository metadata stay in the layer and bloat the image.
@@ -120,6 +122,17 @@ class ZypperCleanMissing(Rule):
     RUN zypper -n install curl=8.6.0 && zypper clean --all
     ```
 
+    ## Differences from hadolint
+    Checked against hadolint 2.15.1.
+    ```dockerfile
+    FROM opensuse/leap:15.6 AS build
+    RUN zypper -n install gcc=7
+    FROM opensuse/leap:15.6
+    COPY --from=build /out /out
+    ```
+    hadolint reports line 2; the `build` stage is only copied from and its cache never ships,
+    so dflint does not.
+
     ## References
     - hadolint DL3036
     """
@@ -131,7 +144,7 @@ class ZypperCleanMissing(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for item in run_scripts(ctx):
-            if mount_covers(item.run, ZYPP_CACHE):
+            if mount_covers(item.run, ZYPP_CACHE) or not ships(ctx, item):
                 continue
             every = _zyppers(item)
             for cmd in every:
@@ -146,6 +159,7 @@ class ZypperCleanMissing(Rule):
                     command_span(cmd.command),
                     "`zypper clean` missing after `zypper install`: the package cache stays in the layer",
                 )
+                break  # one cleanup at the end of the RUN serves every install before it
 
 
 class ZypperPinVersions(Rule):

@@ -59,6 +59,8 @@ class Judgement:
     reason: str
     message: str
     source: str  # "<jsonl file>:<line>", for error messages
+    #: Why the rule still reports this FP (or no longer reports this TP) on purpose; "" if not.
+    known: str = ""
 
     @property
     def key(self) -> Key:
@@ -122,7 +124,8 @@ def _judgement(record: object, where: str) -> Judgement:
     if not str(record["reason"]).strip():
         raise JudgedDataError(f"{where}: a judgement needs a one-line reason")
     return Judgement(str(record["file"]), str(record["code"]), record["line"], str(record["verdict"]),
-                     str(record["reason"]), str(record.get("message", "")), where)
+                     str(record["reason"]), str(record.get("message", "")), where,
+                     str(record.get("known", "")))
 
 
 def lint(files: Iterable[str]) -> list[Reported]:
@@ -201,10 +204,13 @@ def score(judgements: Sequence[Judgement], reported: Sequence[Reported]) -> dict
 
 
 def regressions(judgements: Sequence[Judgement], reported: Sequence[Reported]) -> list[str]:
-    """Judged FPs that came back and judged TPs that disappeared, one line each."""
+    """Judged FPs that came back and judged TPs that disappeared, one line each (except the
+    ``known`` ones: deliberate trade-offs, still counted by :func:`score`)."""
     now = {r.key for r in reported}
     problems = []
     for j in judgements:
+        if j.known:
+            continue
         if j.verdict == "FP" and j.key in now:
             problems.append(f"{j.source}: judged FP is reported again: "
                             f"{j.file}:{j.line} {j.code} ({j.reason})")

@@ -52,6 +52,7 @@ def test_findings_exit_one_and_json_shape() -> None:
         "code",
         "name",
         "severity",
+        "level",
         "message",
         "file",
         "line",

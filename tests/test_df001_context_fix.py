@@ -134,3 +134,74 @@ def test_context_is_listed_only_when_the_rule_found_something(tmp_path: Path) ->
     (finding,) = [f for f in linter.lint_path(path).findings if f.code == "DF001"]
     assert finding.fix is not None
     assert str(tmp_path) in linter._context_files_cache
+
+
+# -- the context's manifests decide what the Dockerfile cannot show ---------------------------------
+
+_GO_BUILD = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
+
+
+def _go_project(folder: Path, go_mod: str, *extra: str) -> Path:
+    folder.mkdir()
+    path = folder / "Dockerfile"
+    path.write_text(_GO_BUILD)
+    (folder / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (folder / "go.mod").write_text(go_mod)
+    for name in extra:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("x\n")
+    return path
+
+
+def test_go_build_is_decided_by_the_contexts_go_mod(tmp_path: Path) -> None:
+    requires = _go_project(tmp_path / "requires", "module x\n\ngo 1.22\n\nrequire github.com/a/b v1.2.3\n")
+    (finding,) = _df001(_GO_BUILD, requires)
+    assert "before the dependency install at line 4 (go build -o /app .)" in finding.message
+    bare = _go_project(tmp_path / "bare", "module x\n\ngo 1.22\n")
+    assert _df001(_GO_BUILD, bare) == []  # nothing to download
+    vendored = _go_project(tmp_path / "vendored", "module x\n\nrequire (\n\tgithub.com/a/b v1.2.3\n)\n",
+                           "vendor/modules.txt")
+    assert _df001(_GO_BUILD, vendored) == []  # builds use vendor/
+
+
+def test_go_build_without_context_or_evidence_is_not_reported(tmp_path: Path) -> None:
+    # Not on disk (stdin, an unsaved buffer) and nothing in the Dockerfile says modules are
+    # downloaded: the rule keeps quiet rather than guess.
+    assert _df001(_GO_BUILD, tmp_path / "missing" / "Dockerfile") == []
+    # A context without go.mod proves nothing either (the Dockerfile's folder is only a guess).
+    path = tmp_path / "Dockerfile"
+    path.write_text(_GO_BUILD)
+    assert _df001(_GO_BUILD, path) == []
+
+
+def test_context_texts_are_read_only_for_a_candidate_and_bounded(tmp_path: Path) -> None:
+    from dflint.engine import _context_texts
+
+    (tmp_path / "go.mod").write_text("module x\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "requirements-dev.txt").write_text("pytest\n")
+    (tmp_path / "big").mkdir()
+    (tmp_path / "big" / "package.json").write_text("{" + " " * 70000 + "}")
+    files = _context_files(tmp_path)
+    texts = _context_texts(tmp_path, files, CacheBustingCopyOrder.context_text_names)
+    assert texts == (("go.mod", "module x\n"), ("sub/requirements-dev.txt", "pytest\n"))
+    assert _context_texts(tmp_path, files, CacheBustingCopyOrder.context_text_names, max_files=1) == (
+        ("go.mod", "module x\n"),)
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM python:3.12\nRUN echo hi\n")
+    linter = _linter()
+    assert linter.lint_path(path).findings == []
+    assert linter._context_files_cache == {} and linter._context_texts_cache == {}
+
+
+def test_the_fix_is_refused_when_a_manifest_reads_other_files(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    text = (SEED / "Dockerfile").read_text(encoding="utf-8")
+    path.write_text(text)
+    (tmp_path / "requirements.txt").write_text("-r base.txt\nflask\n")
+    (tmp_path / "base.txt").write_text("gunicorn\n")
+    (finding,) = _df001(text, path)
+    assert finding.fix is None  # `COPY requirements.txt` alone would fail on `-r base.txt`
+    (tmp_path / "requirements.txt").write_text("flask\ngunicorn\n")
+    (finding,) = _df001(text, path)
+    assert finding.fix is not None

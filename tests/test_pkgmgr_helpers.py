@@ -71,10 +71,10 @@ def test_per_file_and_per_script_caches_never_change_findings(tmp_path, monkeypa
     memo = ShellMemo()
     cached = lint_all(None)
     through_memo = [lint_all(memo), lint_all(memo)]  # the second run reuses scripts and their caches
-    df001 = importlib.import_module("dflint_rules.df001_cache_busting_copy")
+    df001 = importlib.import_module("dflint_rules._df001_installs")
     derived_by = {key for by_key in _pkgmgr._PER_SCRIPT.values() for key in by_key}
-    assert df001._script_installs in derived_by  # DF001's installs were cached
-    assert derived_by - {df001._script_installs}  # and package readers' commands too
+    assert df001.script_installs in derived_by  # DF001's installs were cached
+    assert derived_by - {df001.script_installs, df001._script_facts}  # and package readers' commands too
 
     def cached_literal_hits() -> int:
         return _words.literal.cache_info().hits + expand._variables_in.cache_info().hits

@@ -56,4 +56,8 @@ def test_every_format_survives_odd_input(fmt: str, color: str) -> None:
         buf = io.StringIO()
         render(fmt, results, RULES, color=color, out=buf)
         render(fmt, results, RULES, color=color, statistics=True, out=io.StringIO())
-        assert buf.getvalue().endswith("\n") or (buf.getvalue() == "" and fmt in ("github", "gnu", "concise"))
+        text = buf.getvalue()
+        if fmt in ("codacy", "codeclimate"):  # object streams, byte for byte as hadolint ends them
+            assert text == "" or text.endswith("}" if fmt == "codacy" else "}\0")
+            continue
+        assert text.endswith("\n") or (text == "" and fmt in ("github", "gnu", "concise"))

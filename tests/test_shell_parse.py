@@ -204,7 +204,8 @@ def test_commands_named_matches_basename() -> None:
         ("curl x | sh", ("/bin/bash", "-o", "pipefail", "-c"), True),
         ("curl x | sh", ("/bin/bash", "-euo", "pipefail", "-c"), True),
         ("curl x | sh", ("/bin/bash", "-c"), False),
-        ("curl x | sh", ("/bin/bash", "-c", "-o", "pipefail"), False),
+        # bash reads options after -c too; the command string is the first non-option argument
+        ("curl x | sh", ("/bin/bash", "-c", "-o", "pipefail"), True),
         ("set +o pipefail; curl x | sh", ("/bin/bash", "-o", "pipefail", "-c"), False),
     ],
 )

@@ -19,6 +19,7 @@ def build(text: str, check: str | None = None, disable: bool = False) -> Suppres
     """Split a Dockerfile into comments and instruction line ranges (enough for these tests)."""
     comments: list[tuple[int, str]] = []
     instructions: list[tuple[int, int]] = []
+    stages: list[int] = []
     start: int | None = None
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -29,10 +30,13 @@ def build(text: str, check: str | None = None, disable: bool = False) -> Suppres
             continue
         if start is None:
             start = number
+            if stripped.upper().startswith("FROM"):
+                stages.append(number)
         if not stripped.endswith("\\"):
             instructions.append((start, number))
             start = None
-    return Suppressions.from_comments(comments, instructions, check, ALIASES, disable_pragmas=disable)
+    return Suppressions.from_comments(comments, instructions, check, ALIASES, disable_pragmas=disable,
+                                      stage_starts=stages)
 
 
 def suppressed_lines(s: Suppressions, code: str, last: int = 12) -> list[int]:
@@ -117,6 +121,49 @@ def test_hadolint_ignore_next_instruction() -> None:
     s = build("# hadolint ignore=DL3008,SC2086 # pinned upstream\nRUN apt-get install x\nRUN y\n")
     assert suppressed_lines(s, "DL3008") == [2]
     assert suppressed_lines(s, "SC2086") == [2]
+
+
+def test_hadolint_stage_ignore_above_from_covers_the_stage_and_the_next_from() -> None:
+    # Lines hadolint 2.15.1 silences here (checked with the binary): 3, 4 and the next FROM (5);
+    # dflint also silences line 2, the FROM right below the comment, which hadolint still reports.
+    s = build(
+        "# hadolint stage ignore=DL3006,DL3003\n"  # 1
+        "FROM ubuntu\n"                            # 2
+        "RUN cd /a\n"                              # 3
+        "RUN cd /b\n"                              # 4
+        "FROM debian\n"                            # 5
+        "RUN cd /c\n"                              # 6
+    )
+    assert suppressed_lines(s, "DL3006", 6) == [2, 3, 4, 5]
+    assert suppressed_lines(s, "DL3003", 6) == [2, 3, 4, 5]
+    assert suppressed_lines(s, "DL3059", 6) == []
+
+
+def test_hadolint_stage_ignore_mid_stage_runs_to_the_next_from() -> None:
+    s = build(
+        "FROM ubuntu:22.04\n"                # 1
+        "RUN true\n"                         # 2
+        "# hadolint stage ignore=DL3003 # why\n"  # 3
+        "RUN apt-get install -y \\\n"        # 4
+        "  curl && cd /x\n"                  # 5
+        "\n"                                 # 6
+        "RUN cd /b\n"                        # 7
+        "FROM alpine:3\n"                    # 8
+        "RUN cd /c\n"                        # 9
+    )
+    assert suppressed_lines(s, "DL3003", 9) == [4, 5, 6, 7, 8]
+
+
+def test_hadolint_stage_ignore_in_the_last_stage_runs_to_the_end() -> None:
+    s = build("FROM a:1\n#hadolint stage  ignore = DL3003 , DL3059\nRUN cd /a\nRUN cd /b\n")
+    assert suppressed_lines(s, "DL3059", 4) == [3, 4]
+    assert s.is_suppressed("DL3003", 10_000)
+    assert not s.is_suppressed("DL3003", 1)
+
+
+def test_disable_ignore_pragma_turns_stage_pragmas_off() -> None:
+    s = build("# hadolint stage ignore=DL3006\nFROM a\nFROM b\n", disable=True)
+    assert suppressed_lines(s, "DL3006", 3) == []
 
 
 def test_check_directive_skip_maps_buildkit_names() -> None:

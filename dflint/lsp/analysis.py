@@ -122,7 +122,7 @@ class Analyzer:
         from dflint.parser import parse_text
 
         shown = path.name or "Dockerfile"
-        dockerfile = parse_text(text, shown)
+        dockerfile = parse_text(text, shown, templates=True)
         if dockerfile.unreadable:  # binary content: the engine reports it as DF900
             outcome = self.linter.lint_bytes(text.encode("utf-8", "surrogateescape"), shown, path)
         else:

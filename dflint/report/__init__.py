@@ -31,6 +31,10 @@ FORMATS: dict[str, str] = {
     "checkstyle": "checkstyle",
     "github": "github",
     "gnu": "gnu",
+    "codeclimate": "codeclimate",
+    "codacy": "codacy",
+    "sonarqube": "sonarqube",
+    "junit": "junit",
 }
 
 #: Other tools' names for the same formats, so muscle memory from hadolint and ruff works.
@@ -38,7 +42,6 @@ ALIASES: dict[str, str] = {
     "full": "tty",
     "text": "tty",
     "gitlab_codeclimate": "gitlab",
-    "codeclimate": "gitlab",
 }
 
 

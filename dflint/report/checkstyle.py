@@ -43,6 +43,14 @@ def build_tree(results: Sequence[FileResult]) -> ET.Element:
     return root
 
 
+def write_xml(root: ET.Element, out: TextIO) -> None:
+    """An indented XML document with its declaration (checkstyle and junit share it)."""
+    ET.indent(root)
+    out.write("<?xml version='1.0' encoding='UTF-8'?>\n")
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")
+
+
 def render(
     results: Sequence[FileResult],
     rules: Mapping[str, type[Rule]],
@@ -51,8 +59,4 @@ def render(
     statistics: bool,
     out: TextIO,
 ) -> None:
-    root = build_tree(results)
-    ET.indent(root)
-    out.write("<?xml version='1.0' encoding='UTF-8'?>\n")
-    out.write(ET.tostring(root, encoding="unicode"))
-    out.write("\n")
+    write_xml(build_tree(results), out)

@@ -1,5 +1,7 @@
 """``--format json``: a flat list of findings, the shape scripts and editors parse.
 
+Every object also carries the keys of hadolint's JSON (``file``, ``line``, ``column``, ``level``,
+``code``, ``message``), so scripts written for ``hadolint -f json`` read it unchanged.
 Positions follow dflint's one convention (1-based lines and columns, exclusive end column), so
 ``column``/``end_column`` mean the same here, in SARIF and in the fixer.
 """
@@ -25,6 +27,8 @@ def finding_to_json(finding: Finding, rules: Mapping[str, type[Rule]]) -> dict[s
         "code": finding.code,
         "name": finding.name,
         "severity": finding.severity.label,
+        # hadolint's name for the same value: `jq '.[] | select(.level == "error")'` keeps working.
+        "level": finding.severity.label,
         "message": finding.message,
         "file": display_path(finding.file),
         "line": span.start_line,

@@ -95,11 +95,13 @@ def _with_heredocs(
 ) -> ShellScript:
     from dflint.shell.parse import analyse_script
 
-    stripped = script.strip()
+    # A file descriptor may prefix the heredoc word (``RUN 3<<EOF``): BuildKit still takes a
+    # lone heredoc's body for the script.
+    stripped = script.strip().lstrip("0123456789")
     first = heredocs[0]
     if (
         len(heredocs) == 1
-        and stripped.lstrip("<").lstrip("-").strip("'\"") == first.name
+        and stripped.lstrip("<").lstrip("-").strip().strip("'\"") == first.name
         and stripped.startswith("<<")
     ):
         # ``RUN <<EOF``: the body itself is the script.

@@ -501,8 +501,6 @@ def _pipefail_options(args: list[str | None], shell_mode: bool) -> bool | None:
             i += 1
             continue
         flags = arg[1:]
-        if shell_mode and "c" in flags:
-            break
         i += 1
         for flag in flags:
             if flag == "o":

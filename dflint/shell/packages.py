@@ -173,6 +173,18 @@ class AptCommand(PackageCommand):
         )
 
     @property
+    def simulates(self) -> bool:
+        """``-s``/``--simulate`` (``--just-print``, ``--dry-run``, ``--recon``, ``--no-act``):
+        apt only prints what it would do, installs nothing and never asks."""
+        return self.has_option("-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act")
+
+    @property
+    def only_upgrade(self) -> bool:
+        """``--only-upgrade``: upgrade packages already installed to their newest version, install
+        none (``apt-get install --only-upgrade ca-certificates``)."""
+        return self.has_option("--only-upgrade")
+
+    @property
     def no_install_recommends(self) -> bool:
         if self.has_option("--no-install-recommends"):
             return True
