@@ -206,6 +206,10 @@ def test_apt_install_of_an_outdated_base_package_upgrades_it() -> None:
     assert model.apt_closure(["tzdata"], False, have, fs.excludes)[1] == []
     # A dependency already in the base is not upgraded: only named packages are.
     assert "tzdata" not in model.apt_closure(["wget"], False, have, fs.excludes, fs.upgradable)[1]
+    # The versions compared are the debian bookworm snapshot's: other images borrowing the
+    # package set (ubuntu, trixie) get no upgrades from it.
+    for other in ("ubuntu:24.04", "debian:trixie-slim", "eclipse-temurin:21-jre"):
+        assert model.stage_fs(other).upgradable == frozenset() and not model.stage_fs(other).forces
 
 
 def test_apt_install_upgrades_outdated_base_packages_it_needs_or_shares_a_source_with() -> None:

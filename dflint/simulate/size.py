@@ -284,12 +284,14 @@ class SizeModel:
         """What a stage built on ``ref`` starts with: its apt packages, the ones the archive has
         newer, and its dpkg excludes."""
         entry, _ = self.image_entry(ref)
-        set_name = self.base_set(ref) or ""
+        # Only an image whose versions the apt data compared (``apt_snapshot``: the debian
+        # bookworm images) has known outdated packages; for the others the set is approximate.
+        snapshot = (entry or {}).get("apt_snapshot") or ""
         return StageFs(
             self.base_packages(ref),
             excludes=(entry or {}).get("dpkg_excludes"),
-            upgradable=frozenset(self.apt.get("upgrades", {}).get(set_name, [])),
-            forces=self.apt.get("forces", {}).get(set_name, {}),
+            upgradable=frozenset(self.apt.get("upgrades", {}).get(snapshot, [])),
+            forces=self.apt.get("forces", {}).get(snapshot, {}),
         )
 
     # -- archives ----------------------------------------------------------------------------
