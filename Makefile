@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.stamp-run
 STAMP_TEST := $(VENV)/.stamp-test
 SAMPLE ?= fixtures/seeds/000_flask/Dockerfile
 
-.PHONY: run test lint bench corpus precision clean install engine
+.PHONY: run test lint bench corpus precision clean install ruleindex engine
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: $(STAMP_TEST)
 	$(BIN)/ruff check dflint rules tests benchmarks scripts
 	$(BIN)/mypy dflint rules scripts/precision.py
 
+## make ruleindex: regenerate rules/_index.py after changing a rule (tests/test_ruleindex.py says when).
+ruleindex: $(STAMP_RUN)
+	$(BIN)/python -m dflint.ruleindex
+
 ## make corpus: the full differential run over every shared corpus file.
 corpus: $(STAMP_TEST)
 	DFLINT_FULL_CORPUS=1 $(BIN)/python -m pytest -m corpus
@@ -46,6 +50,7 @@ precision: $(STAMP_TEST)
 ## make bench: timings and comparisons against hadolint (never part of make test).
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/parse.py
+	$(BIN)/python benchmarks/startup.py --regular --big
 	@for b in benchmarks/lint.py benchmarks/compare_hadolint.py benchmarks/lsp.py; do \
 		if [ -f $$b ]; then $(BIN)/python $$b || exit $$?; fi; done
 

@@ -70,5 +70,25 @@ def time_command(argv: Sequence[str], runs: int = 1) -> list[float]:
     return times
 
 
+def big_dockerfile(path: Path, runs: int = 20_000) -> int:
+    """Write a 1.2 MB Dockerfile of ``runs`` RUN instructions (the memory benchmark's input), as a
+    generated project might: package installs, downloads, pipes, continuations. Returns its size."""
+    lines = ["# syntax=docker/dockerfile:1", "FROM debian:12-slim",
+             'SHELL ["/bin/bash", "-o", "pipefail", "-c"]']
+    shapes = (
+        "RUN apt-get update && apt-get install -y --no-install-recommends pkg{i}",
+        "RUN pip install --no-cache-dir package{i}==1.{i}.0 && rm -rf /tmp/p{i}",
+        "RUN curl -fsSL https://example.com/f{i}.tgz | tar -xz -C /opt/f{i}",
+        "RUN cd /opt/app{i} && make -j2 \\\n    && make install",
+        "RUN echo \"value {i}\" > /etc/conf.d/item{i}.conf",
+    )
+    for i in range(runs):
+        lines.append(shapes[i % len(shapes)].format(i=i))
+    text = "\n".join(lines) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return len(text.encode("utf-8"))
+
+
 def median_ms(times: Sequence[float]) -> float:
     return statistics.median(times) * 1000

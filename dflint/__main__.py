@@ -1,7 +1,5 @@
 """`python -m dflint` behaves like the `dflint` command."""
 
-import sys
+from dflint.cli import run
 
-from dflint.cli import main
-
-sys.exit(main())
+run()

@@ -7,21 +7,25 @@ failure threshold, 1 findings, 2 usage, configuration or unreadable input.
 The lint command also takes hadolint's spellings (`-f`, `-t`, `-c`, `--no-fail`, `--no-color`,
 `--error CODE`...), so a CI script written for hadolint runs unchanged.
 
-Imports are deferred into the functions that need them: a plain lint must not pay for rich,
-pygls or the evaluator.
+Start-up is most of a one-file lint, so imports are deferred into the functions that need them
+(a plain lint must not pay for rich, pygls or the evaluator), and ``dflint PATH...`` with no
+option skips argparse altogether (:func:`_plain_args`). The console script enters through
+:func:`run`, which also spares the process the garbage collector's passes and the interpreter's
+teardown; :func:`main` is the same command for callers that stay alive (tests).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from dflint import __version__
 
 if TYPE_CHECKING:
+    import argparse
+
     from dflint.report.model import FileResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -31,35 +35,10 @@ FORMATS = ("tty", "concise", "json", "sarif", "gitlab", "checkstyle", "github", 
            "codacy", "sonarqube", "junit")
 FORMAT_ALIASES = ("full", "text", "gitlab_codeclimate")
 SUBCOMMANDS = ("check", "parse", "rules", "rule", "lsp", "simulate", "config", "version")
-class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's default formatter minus its ``import shutil`` (which pulls in bz2, lzma and
-    fnmatch: milliseconds on every run, since argparse builds a formatter for each argument).
-    The default width is computed exactly as ``shutil.get_terminal_size().columns - 2``."""
-
-    def __init__(
-        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
-    ) -> None:
-        if width is None:
-            width = _terminal_columns() - 2
-        super().__init__(prog, indent_increment, max_help_position, width)
-
-
-def _terminal_columns() -> int:
-    """``shutil.get_terminal_size().columns`` (``$COLUMNS``, else the terminal, else 80)."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        stdout = sys.__stdout__
-        try:
-            if stdout is None:
-                raise ValueError("no stdout")
-            columns = os.get_terminal_size(stdout.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-        columns = columns or 80
-    return columns
+#: Sub-commands that keep running (the garbage collector stays on for them).
+_LONG_RUNNING = ("lsp",)
+#: Input size above which a lint runs with the garbage collector on (see :func:`run`).
+_GC_BYTES = 256 * 1024
 
 
 def _csv(value: str) -> list[str]:
@@ -67,9 +46,13 @@ def _csv(value: str) -> list[str]:
 
 
 def _check_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    from dflint.helpformat import HelpFormatter
+
     p = argparse.ArgumentParser(
         prog="dflint",
-        formatter_class=_HelpFormatter,
+        formatter_class=HelpFormatter,
         description="Lint Dockerfiles. Sub-commands: parse, rules, rule CODE, lsp, simulate, "
                     "config --from-hadolint.",
     )
@@ -127,6 +110,46 @@ def _check_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _plain_defaults() -> dict[str, Any]:
+    """What :func:`_check_parser` makes of arguments that are all paths, but for ``paths``.
+
+    Kept in step with the parser by tests/test_startup.py: an option added there needs its
+    default here too, or that test fails."""
+    return {
+        "format": None, "output": None, "config": None, "isolated": False, "select": None,
+        "extend_select": None, "ignore": None, "failure_threshold": None, "trusted_registry": None,
+        "require_label": None, "strict_labels": None, "disable_ignore_pragma": None, "severity_error": None,
+        "severity_warning": None, "severity_info": None, "severity_style": None, "exit_zero": False,
+        "color": None, "verbose": False, "file_path_in_report": None, "statistics": False, "jobs": 0,
+        "stdin_filename": None, "report_unused_ignores": False, "fix": False, "diff": False,
+        "unsafe_fixes": False, "shellcheck": False,
+    }
+
+
+#: Arguments that never change a file's settings; any other one given sends the run through
+#: dflint.config (see :func:`_settings_source`).
+_NOT_SETTINGS = frozenset({
+    "paths", "format", "output", "color", "statistics", "jobs", "stdin_filename", "report_unused_ignores",
+    "fix", "diff", "unsafe_fixes", "exit_zero", "file_path_in_report",
+})
+
+
+class _PlainArgs:
+    """The parsed arguments of ``dflint PATH...`` (no option), made without argparse: building
+    the parser (and importing argparse and gettext) cost a one-file lint about a tenth of its time."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.__dict__.update(_plain_defaults())
+        self.paths = paths
+
+
+def _plain_args(argv: Sequence[str]) -> _PlainArgs | None:
+    """The arguments when every one is a path (``-`` for stdin included), else None."""
+    if all(arg == "-" or (arg and not arg.startswith("-")) for arg in argv):
+        return _PlainArgs(list(argv))
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -163,58 +186,99 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def run_check(argv: Sequence[str]) -> int:
-    from pathlib import Path  # here, not at the top: `dflint parse` does not need pathlib
+def run() -> NoReturn:
+    """The ``dflint`` console script: :func:`main`, in a process that ends as soon as it is done.
 
-    parser = _check_parser()
-    args = parser.parse_args(argv)
+    Why: a lint process is short and allocates little garbage that only the cycle collector
+    could free, yet the collector's passes over everything imported cost about a twentieth of
+    a one-file lint, and tearing the interpreter down (freeing every module) a tenth. So the
+    collector is off (turned back on for many or large inputs, see :func:`_collect_garbage`,
+    and for the language server), and the process exits without teardown once its output is
+    flushed.
+    """
+    import gc
+
+    if not (sys.argv[1:2] and sys.argv[1] in _LONG_RUNNING):
+        gc.disable()
+    try:
+        code = main()
+    except SystemExit as exc:  # argparse's usage errors, --help, --version: as the interpreter would
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    _exit(code)
+
+
+def _exit(code: int) -> NoReturn:
+    """Flush the standard streams and end the process without the interpreter's teardown."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            # What a reader that stopped early (`dflint ... | head`) leaves: nothing to report.
+            pass
+        except (OSError, ValueError):
+            code = code or EXIT_ERROR
+    os._exit(code)
+
+
+def _collect_garbage() -> None:
+    """Turn the collector back on (:func:`run` turned it off) for a run that allocates a lot:
+    many files, or a large one. What start-up imported is frozen first, so the collector's
+    passes never walk it again."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def run_check(argv: Sequence[str]) -> int:
+    plain = _plain_args(argv)
+    parser = None if plain is not None else _check_parser()
+    args: Any = plain if parser is None else parser.parse_args(argv)
     formats = _formats(parser, args.format or _env_formats())
-    from dflint.config import CliOverrides, ConfigError, ConfigResolver
-    from dflint.discover import find_dockerfiles
     from dflint.engine import Linter, LintOutcome, lint_many, load_registry
 
     registry = load_registry()
-    for problem in registry.problems:
-        print(f"dflint: warning: plugin {problem.plugin} not loaded: {problem.message}", file=sys.stderr)
+    reported = _report_problems(registry, 0)
+    paths = args.paths or ["Dockerfile"]
     try:
-        overrides = CliOverrides(
-            select=args.select,
-            extend_select=args.extend_select,
-            ignore=args.ignore,
-            failure_threshold="style" if args.failure_threshold == "ignore" else args.failure_threshold,
-            trusted_registries=args.trusted_registry,
-            shellcheck=True if args.shellcheck else None,
-            disable_ignore_pragma=args.disable_ignore_pragma,
-            severity=[(code.strip(), level) for level in ("error", "warning", "info", "style")
-                      for code in getattr(args, f"severity_{level}") or () if code.strip()],
-            label_schema=_required_labels(args.require_label),
-            strict_labels=args.strict_labels,
-        )
-        resolver = ConfigResolver(registry, config_path=Path(args.config) if args.config else None,
-                                  isolated=args.isolated, overrides=overrides)
-        linter = Linter(registry, resolver.settings_for, report_unused_ignores=args.report_unused_ignores)
-        paths = args.paths or ["Dockerfile"]
+        named = args.stdin_filename or args.file_path_in_report
+        settings_for = _settings_source(args, [named] if paths == ["-"] and named else paths, registry)
+        linter = Linter(registry, settings_for, report_unused_ignores=args.report_unused_ignores)
         outcomes: list[LintOutcome] = []
         if paths == ["-"]:
-            shown = args.stdin_filename or args.file_path_in_report or "-"
-            outcomes.append(linter.lint_bytes(sys.stdin.buffer.read(), shown, Path(shown).absolute()))
+            shown = named or "-"
+            data = sys.stdin.buffer.read()
+            if len(data) > _GC_BYTES:
+                _collect_garbage()
+            outcomes.append(linter.lint_bytes(data, shown, os.path.abspath(shown)))
         else:
-            files = list(find_dockerfiles(paths))
+            files = _files(paths)
+            if len(files) > 1 or _larger_than(files[0] if files else None, _GC_BYTES):
+                _collect_garbage()
             jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1) if len(files) >= 64 else 1
             outcomes = lint_many(linter, files, jobs)
-        first_settings = resolver.settings_for(Path(paths[0]).absolute())
-    except ConfigError as exc:
+        first_settings = settings_for(os.path.abspath(paths[0]))
+    except Exception as exc:
+        config = sys.modules.get("dflint.config")  # a ConfigError needs the configuration code
+        if config is None or not isinstance(exc, config.ConfigError):
+            raise
         print(f"dflint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
     verbose_variable = os.environ.get("HADOLINT_VERBOSE", "").strip().lower()
     if args.verbose or verbose_variable in ("1", "y", "yes", "on", "true"):
-        _describe_configuration([o.path for o in outcomes], resolver)
+        _describe_configuration([o.path for o in outcomes], settings_for)
     if args.fix or args.diff:
         from dflint.fixcli import apply_fixes
 
         outcomes = apply_fixes(linter, outcomes, diff_only=args.diff, unsafe=args.unsafe_fixes,
                                out=sys.stdout)
+    _report_problems(registry, reported)  # rule modules that failed when a file first needed them
     for outcome in outcomes:
         for message in outcome.rule_errors:
             print(f"dflint: error: {message}", file=sys.stderr)
@@ -222,19 +286,77 @@ def run_check(argv: Sequence[str]) -> int:
     formats = formats or [getattr(first_settings, "output_format", None) or "tty"]
     color = args.color or getattr(first_settings, "color", None) or "auto"
     _render(formats, outcomes, registry, args, color)
-    return _exit_code(outcomes, resolver, args.exit_zero)
+    return _exit_code(outcomes, settings_for, args.exit_zero)
 
 
-def _describe_configuration(paths: Sequence[str], resolver: object) -> None:
-    """``-V/--verbose`` (hadolint's flag): the configuration of each input, once per file."""
+def _settings_source(args: Any, paths: Sequence[str], registry: Any) -> Callable[[Any], Any]:
+    """Where each file's settings come from: :mod:`dflint.config`, or the built-in defaults when
+    no option, file or variable can configure this run (see :mod:`dflint.configfiles`), which
+    spares a plain ``dflint Dockerfile`` the configuration code and pathlib."""
+    defaults = _plain_defaults()
+    overridden = any(value != defaults.get(name) for name, value in vars(args).items()
+                     if name not in _NOT_SETTINGS)
+    if not overridden:
+        from dflint.configfiles import may_be_configured
+
+        if args.isolated or not may_be_configured(paths):
+            from dflint.engine import DEFAULT_SETTINGS
+
+            return lambda _path: DEFAULT_SETTINGS
     from pathlib import Path
 
+    from dflint.config import CliOverrides, ConfigResolver
+
+    overrides = CliOverrides(
+        select=args.select,
+        extend_select=args.extend_select,
+        ignore=args.ignore,
+        failure_threshold="style" if args.failure_threshold == "ignore" else args.failure_threshold,
+        trusted_registries=args.trusted_registry,
+        shellcheck=True if args.shellcheck else None,
+        disable_ignore_pragma=args.disable_ignore_pragma,
+        severity=[(code.strip(), level) for level in ("error", "warning", "info", "style")
+                  for code in getattr(args, f"severity_{level}") or () if code.strip()],
+        label_schema=_required_labels(args.require_label),
+        strict_labels=args.strict_labels,
+    )
+    resolver = ConfigResolver(registry, config_path=Path(args.config) if args.config else None,
+                              isolated=args.isolated, overrides=overrides)
+    return resolver.settings_for
+
+
+def _files(paths: Sequence[str]) -> Sequence[Any]:
+    """The files to lint: the paths themselves, or the Dockerfiles found in those that are
+    folders (the walk, with its .gitignore handling, is imported only then)."""
+    if not any(os.path.isdir(path) for path in paths):
+        return list(paths)
+    from dflint.discover import find_dockerfiles
+
+    return list(find_dockerfiles(list(paths)))
+
+
+def _report_problems(registry: Any, already: int) -> int:
+    """Warn about the plugin problems after the first ``already``; the number reported so far."""
+    for problem in registry.problems[already:]:
+        print(f"dflint: warning: plugin {problem.plugin} not loaded: {problem.message}", file=sys.stderr)
+    return len(registry.problems)
+
+
+def _larger_than(path: object, size: int) -> bool:
+    try:
+        return os.stat(path).st_size > size  # type: ignore[arg-type]
+    except (OSError, TypeError, ValueError):
+        return False
+
+
+def _describe_configuration(paths: Sequence[str], settings_for: Callable[[Any], Any]) -> None:
+    """``-V/--verbose`` (hadolint's flag): the configuration of each input, once per file."""
     described: dict[object, str] = {}
     variables = sorted(name for name in os.environ if name.startswith("HADOLINT_"))
     if variables:
         print(f"dflint: HADOLINT_* variables read: {', '.join(variables)}", file=sys.stderr)
     for path in paths:
-        settings = resolver.settings_for(Path(path).absolute())  # type: ignore[attr-defined]
+        settings = settings_for(os.path.abspath(path))
         source = settings.config_path or "built-in defaults"
         print(f"dflint: {path}: configuration {source}", file=sys.stderr)
         if settings not in described:
@@ -262,7 +384,7 @@ def _env_formats() -> list[str] | None:
     return [value] if value else None
 
 
-def _formats(parser: argparse.ArgumentParser, names: Sequence[str] | None) -> list[str]:
+def _formats(parser: argparse.ArgumentParser | None, names: Sequence[str] | None) -> list[str]:
     """The canonical names of the formats asked for (a usage error for an unknown one)."""
     if not names:
         return []
@@ -271,7 +393,7 @@ def _formats(parser: argparse.ArgumentParser, names: Sequence[str] | None) -> li
     try:
         return [resolve_format(name) for name in names]
     except ValueError as exc:
-        parser.error(str(exc))
+        (parser or _check_parser()).error(str(exc))
         raise  # parser.error exits; this satisfies the type checker
 
 
@@ -291,7 +413,7 @@ def _required_labels(items: Sequence[str] | None) -> dict[str, str] | None:
     return schema
 
 
-def _render(formats: Sequence[str], outcomes: Sequence[object], registry: object, args: argparse.Namespace,
+def _render(formats: Sequence[str], outcomes: Sequence[object], registry: object, args: Any,
             color: str) -> None:
     """Each format to its ``-o`` file, paired in order as hadolint does; the rest to stdout
     (extra ``-o`` files get the last format)."""
@@ -303,7 +425,7 @@ def _render(formats: Sequence[str], outcomes: Sequence[object], registry: object
     ]
     if args.file_path_in_report:
         results = _renamed(results, args.file_path_in_report)
-    rules = dict(registry.rules)  # type: ignore[attr-defined]
+    rules = registry.rules  # type: ignore[attr-defined]  # imports only the rules asked for
     outputs = list(args.output or ())
     for index in range(max(len(formats), len(outputs))):
         fmt = formats[min(index, len(formats) - 1)]
@@ -329,17 +451,15 @@ def _renamed(results: Sequence[FileResult], path: str) -> list[FileResult]:
     ]
 
 
-def _exit_code(outcomes: Sequence[object], resolver: object, exit_zero: bool) -> int:
-    from pathlib import Path
-
+def _exit_code(outcomes: Sequence[object], settings_for: Callable[[Any], Any], exit_zero: bool) -> int:
     if any(getattr(o, "unreadable", False) for o in outcomes):
         return EXIT_ERROR
     if exit_zero:
         return EXIT_OK
     for outcome in outcomes:
-        settings = resolver.settings_for(Path(outcome.path).absolute())  # type: ignore[attr-defined]
-        threshold = settings.failure_threshold
-        if threshold is None or settings.no_fail:
+        settings = settings_for(os.path.abspath(outcome.path))  # type: ignore[attr-defined]
+        threshold = getattr(settings, "failure_threshold", None)
+        if threshold is None or getattr(settings, "no_fail", False):
             continue
         if any(f.severity >= threshold for f in outcome.findings):  # type: ignore[attr-defined]
             return EXIT_FINDINGS
@@ -347,8 +467,12 @@ def _exit_code(outcomes: Sequence[object], resolver: object, exit_zero: bool) ->
 
 
 def run_rules(argv: Sequence[str]) -> int:
+    import argparse
+
+    from dflint.helpformat import HelpFormatter
+
     p = argparse.ArgumentParser(
-        prog="dflint rules", description="List every rule dflint knows.", formatter_class=_HelpFormatter
+        prog="dflint rules", description="List every rule dflint knows.", formatter_class=HelpFormatter
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
     args = p.parse_args(argv)
@@ -376,8 +500,12 @@ def run_rules(argv: Sequence[str]) -> int:
 
 
 def run_rule(argv: Sequence[str]) -> int:
+    import argparse
+
+    from dflint.helpformat import HelpFormatter
+
     p = argparse.ArgumentParser(
-        prog="dflint rule", description="Print one rule's documentation.", formatter_class=_HelpFormatter
+        prog="dflint rule", description="Print one rule's documentation.", formatter_class=HelpFormatter
     )
     p.add_argument("code", help="rule code, name or alias (DL3006, untagged-image, JSONArgsRecommended)")
     args = p.parse_args(argv)
@@ -395,4 +523,4 @@ def run_rule(argv: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from dflint.configfiles import DEDICATED_FILE, PYPROJECT_FILE, pyproject_may_hold_dflint
 from dflint.finding import Severity
 from dflint.lazyre import LazyPattern
 from dflint.plugin import Registry, Rule
@@ -44,8 +45,6 @@ from dflint.records import (
     is_dataclass,
 )
 
-DEDICATED_FILE = ".dflint.toml"
-PYPROJECT_FILE = "pyproject.toml"
 #: hadolint's own file names, read when no dflint file applies (``.yaml`` first, as hadolint).
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
 COLOR_WORDS = ("auto", "always", "never")
@@ -195,13 +194,16 @@ class _RuleIndex:
     """What selectors can name: codes, code prefixes, rule names, aliases, groups, ``ALL``."""
 
     def __init__(self, registry: Registry) -> None:
-        self.rules: dict[str, type[Rule]] = dict(registry.rules)
-        self.codes = frozenset(self.rules)
-        self.default_on = frozenset(c for c, r in self.rules.items() if r.enabled_by_default)
+        # From the registry's entries, not its classes: a rule known from the rule index is
+        # imported only when a file needs it (or when its options are configured).
+        self.rules = registry.rules
+        self.entries = registry.entries
+        self.codes = frozenset(self.entries)
+        self.default_on = frozenset(c for c, e in self.entries.items() if e.enabled_by_default)
         self.names = {name.lower(): code for name, code in registry.by_name_or_alias().items()}
         self.groups: dict[str, frozenset[str]] = {}
-        for code, rule in self.rules.items():
-            for group in getattr(rule, "groups", ()) or ():
+        for code, entry in self.entries.items():
+            for group in entry.groups:
                 key = str(group).lower()
                 self.groups[key] = self.groups.get(key, frozenset()) | {code}
         self._cache: dict[str, _Selector | None] = {}
@@ -753,15 +755,16 @@ class _Validator:
         key = f"rules.{rule_key}"
         table = _table(source, key, options)
         code = self.index.rule_for_key(rule_key)
-        if code is None:
-            if _CODE_SHAPED.match(rule_key):
+        rule = self.index.rules.get(code) if code is not None else None  # imports it if indexed
+        if rule is None:
+            if code is not None or _CODE_SHAPED.match(rule_key):
                 out.warnings.append(
                     f"{source.path or 'command line'}: {source.prefix}{key}: no installed rule "
                     f"{rule_key!r}; options ignored"
                 )
                 return
             raise source.error(key, f"unknown rule {rule_key!r}{self.index.suggestion(rule_key)}")
-        rule = self.index.rules[code]
+        assert code is not None
         hints = _option_fields(rule)
         values = out.rules.setdefault(code, {})
         for option, raw in table.items():
@@ -1022,8 +1025,8 @@ class ConfigResolver:
             text = pyproject.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return False
-        if "dflint" not in text:  # cheap pre-filter: most pyprojects never mention dflint
-            return False
+        if not pyproject_may_hold_dflint(text):
+            return False  # cheap pre-filter: most pyprojects never mention dflint, or not as a table
         data, _ = self._read(pyproject)
         tool = data.get("tool")
         return isinstance(tool, dict) and "dflint" in tool
@@ -1277,9 +1280,17 @@ def _merge(
 
     shared = {"trusted_registries": trusted, "label_schema": label_schema, "strict_labels": strict_labels}
     rule_options: dict[str, Any] = {}
-    for code, rule in index.rules.items():
+    for code, entry in index.entries.items():
         values = dict(rule_values.get(code, {}))
-        shared_names = [n for n in SHARED_OPTION_FIELDS if n not in values and n in _option_names(rule)]
+        # Shared settings left at their defaults are the rules' own defaults too: passing them
+        # would import every rule that declares one, for nothing.
+        shared_names = [n for n in SHARED_OPTION_FIELDS
+                        if shared[n] and n not in values and n in entry.options]
+        if not values and not shared_names:
+            continue
+        rule = index.rules.get(code)
+        if rule is None:  # its module failed to import (reported as a plugin problem)
+            continue
         # Type hints only when a shared field needs coercing: evaluating every rule's
         # annotations on every run cost start-up for nothing.
         hints = _option_fields(rule) if shared_names else {}

@@ -7,19 +7,22 @@ crashes (a failing rule is logged and contributes nothing; it never takes the ru
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from dflint.core_rules import CORE_RULES, SyntaxError_, UnreadableFile
 from dflint.finding import Finding, Severity
 from dflint.plugin import Context, FileAnalysis, Registry, Rule, ShellMemo, discover
 from dflint.records import FACTORY, Factories, Record, is_dataclass, replace
+from dflint.ruleindex import FileFacts, RuleEntry
 from dflint.span import Span
 
 if TYPE_CHECKING:
     import logging
+    from pathlib import Path
 
     from dflint.suppress import Suppressions
 
@@ -63,6 +66,29 @@ class LintOutcome(Record):
         self.rule_errors = [] if rule_errors is FACTORY else rule_errors
 
 
+class DefaultSettings:
+    """The built-in configuration: every rule's default state, severity and options, hadolint's
+    failure threshold (``info``), nothing else. What :mod:`dflint.config` resolves when no file
+    or option configures a run, for runs that :mod:`dflint.configfiles` shows nothing can
+    configure (the command line then never imports dflint.config and pathlib).
+    tests/test_startup.py keeps the two equal."""
+
+    __slots__ = ()
+
+    failure_threshold: ClassVar[Severity | None] = Severity.INFO
+    output_format: ClassVar[str | None] = None
+    shellcheck: ClassVar[bool] = False
+    disable_ignore_pragma: ClassVar[bool] = False
+    rule_options: ClassVar[Mapping[str, Any]] = types.MappingProxyType({})
+    warnings: ClassVar[tuple[str, ...]] = ()
+    no_fail: ClassVar[bool] = False
+    color: ClassVar[str | None] = None
+    config_path: ClassVar[str | None] = None
+
+
+DEFAULT_SETTINGS = DefaultSettings()
+
+
 def load_registry() -> Registry:
     """Every installed rule, plus the engine's own pseudo-rules (syntax errors, unreadable files)."""
     registry = discover()
@@ -89,11 +115,18 @@ def make_finding(rule: type[Rule], severity: Severity, path: str, span: Span, me
 
 
 class Linter:
-    """Lints files with one registry and one configuration resolver (shared by all files)."""
+    """Lints files with one registry and one configuration resolver (shared by all files).
 
-    def __init__(self, registry: Registry, settings_for: Callable[[Path], object],
-                 report_unused_ignores: bool = False) -> None:
+    Rules are chosen per file: an enabled rule runs unless its triggers (``Rule.instructions``,
+    ``Rule.commands``, read from the rule index without importing the rule) rule the file out,
+    so a rule module is imported only once a file needs it. ``use_triggers=False`` runs every
+    enabled rule on every file (what the index must never change: see tests/test_ruleindex.py).
+    """
+
+    def __init__(self, registry: Registry, settings_for: Callable[[Any], object],
+                 report_unused_ignores: bool = False, use_triggers: bool = True) -> None:
         self.registry = registry
+        self.use_triggers = use_triggers
         self._settings_for = settings_for
         self._instances: dict[str, Rule] = {}
         self.report_unused_ignores = report_unused_ignores
@@ -108,33 +141,35 @@ class Linter:
             inst = self._instances[rule.code] = rule()
         return inst
 
-    def lint_path(self, path: Path, display_path: str | None = None) -> LintOutcome:
+    def lint_path(self, path: Path | str, display_path: str | None = None) -> LintOutcome:
         shown = display_path or str(path)
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as fh:
+                data = fh.read()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
-            if path.is_dir():
+            if os.path.isdir(path):
                 reason = "is a directory"
             return self._unreadable(shown, path, f"cannot read {shown}: {reason}")
         return self.lint_bytes(data, shown, config_path=path)
 
-    def _unreadable(self, shown: str, path: Path, message: str, span: Span | None = None) -> LintOutcome:
+    def _unreadable(self, shown: str, path: Path | str, message: str,
+                    span: Span | None = None) -> LintOutcome:
         settings = self._settings_for(path)
         severity = _severity_for(settings, UnreadableFile) or Severity.ERROR
         finding = make_finding(UnreadableFile, severity, shown, span or Span(1, 1, 1, 1), message)
         return LintOutcome(shown, [finding], None, unreadable=True)
 
-    def lint_bytes(self, data: bytes, shown: str, config_path: Path | None = None) -> LintOutcome:
+    def lint_bytes(self, data: bytes, shown: str, config_path: Path | str | None = None) -> LintOutcome:
         from dflint.parser import parse_bytes
 
         dockerfile = parse_bytes(data, shown, templates=True)
         if getattr(dockerfile, "unreadable", False):
             message = dockerfile.errors[0].message if dockerfile.errors else "unreadable input"
-            return self._unreadable(shown, config_path or Path(shown), message)
-        return self.lint_dockerfile(dockerfile, shown, config_path or Path(shown))
+            return self._unreadable(shown, config_path or shown, message)
+        return self.lint_dockerfile(dockerfile, shown, config_path or shown)
 
-    def lint_dockerfile(self, dockerfile: object, shown: str, config_path: Path,
+    def lint_dockerfile(self, dockerfile: object, shown: str, config_path: Path | str,
                         shell_memo: ShellMemo | None = None) -> LintOutcome:
         """Lint a parsed file. ``shell_memo`` lets a caller that lints the same document again
         and again (the language server) reuse the shell analyses of unchanged instructions."""
@@ -151,7 +186,7 @@ class Linter:
         rule_errors: list[str] = []
         analysis = FileAnalysis(dockerfile, shell_memo)  # type: ignore[arg-type]
         placeholders = _Placeholders.of(dockerfile)
-        for rule in self._selected_rules(settings, config_path):
+        for rule in self._selected_rules(settings, config_path, FileFacts(dockerfile)):
             severity = _severity_for(settings, rule)
             if severity is None:
                 continue
@@ -182,10 +217,12 @@ class Linter:
                 findings.append(make_finding(rule, severity, shown, violation.span, violation.message,
                                              violation.fix))
         if getattr(settings, "shellcheck", False):  # before unused-ignores: SC pragmas count as used
+            from pathlib import Path
+
             from dflint.shellcheck import shellcheck_findings
 
             findings.extend(shellcheck_findings(dockerfile, analysis.model, shown,  # type: ignore[arg-type]
-                                                settings, config_path, suppressions))
+                                                settings, Path(config_path), suppressions))
         if self.report_unused_ignores:
             findings.extend(_unused_ignore_findings(suppressions, shown))
         findings.sort(key=Finding.sort_key)
@@ -193,7 +230,7 @@ class Linter:
         parse_failed = bool(getattr(dockerfile, "errors", None))
         return LintOutcome(shown, findings, lines, parse_failed=parse_failed, rule_errors=rule_errors)
 
-    def _with_context_inputs(self, options: object, dockerfile_path: Path,
+    def _with_context_inputs(self, options: object, dockerfile_path: Path | str,
                              text_names: tuple[str, ...] = (), *, context_files: bool = True) -> object:
         """Fill an empty ``dockerignore`` option with the build context's ignore file, an
         empty ``context_files`` option with the context's file names (see :func:`_context_files`;
@@ -211,11 +248,11 @@ class Linter:
             if files:
                 options = replace(options, context_files=files)
                 if text_names and getattr(options, "context_texts", None) == ():
-                    key = (str(dockerfile_path.parent), text_names)
+                    folder = os.path.dirname(os.fspath(dockerfile_path)) or "."
+                    key = (folder, text_names)
                     texts = self._context_texts_cache.get(key)
                     if texts is None:
-                        texts = self._context_texts_cache[key] = _context_texts(
-                            dockerfile_path.parent, files, text_names)
+                        texts = self._context_texts_cache[key] = _context_texts(folder, files, text_names)
                     if texts:
                         options = replace(options, context_texts=texts)
         if getattr(options, "dockerignore", None) != ():
@@ -225,44 +262,65 @@ class Linter:
             return options
         return replace(options, dockerignore=lines)
 
-    def _dockerignore_lines(self, dockerfile_path: Path) -> tuple[str, ...]:
-        key = str(dockerfile_path)
+    def _dockerignore_lines(self, dockerfile_path: Path | str) -> tuple[str, ...]:
+        key = os.fspath(dockerfile_path)
         cached = self._dockerignore_cache.get(key)
         if cached is None:
             cached = ()
-            for candidate in (dockerfile_path.with_name(dockerfile_path.name + ".dockerignore"),
-                              dockerfile_path.with_name(".dockerignore")):
+            folder, name = os.path.split(key)
+            for candidate in (os.path.join(folder, f"{name}.dockerignore"),
+                              os.path.join(folder, ".dockerignore")):
                 try:
-                    cached = tuple(candidate.read_text(encoding="utf-8", errors="replace").splitlines())
+                    with open(candidate, encoding="utf-8", errors="replace") as fh:
+                        cached = tuple(fh.read().splitlines())
                     break
                 except OSError:
                     continue
             self._dockerignore_cache[key] = cached
         return cached
 
-    def _context_files_of(self, dockerfile_path: Path) -> tuple[str, ...]:
+    def _context_files_of(self, dockerfile_path: Path | str) -> tuple[str, ...]:
         """The context's files, once per folder; none when the Dockerfile is not on disk (stdin,
         an unsaved editor buffer): then the context is unknown and rules must not guess it."""
-        key = str(dockerfile_path.parent)
+        path = os.fspath(dockerfile_path)
+        key = os.path.dirname(path) or "."
         cached = self._context_files_cache.get(key)
         if cached is None:
-            cached = _context_files(dockerfile_path.parent) if dockerfile_path.is_file() else ()
+            cached = _context_files(key) if os.path.isfile(path) else ()
             self._context_files_cache[key] = cached
         return cached
 
-    def _selected_rules(self, settings: object, path: Path) -> Iterable[type[Rule]]:
+    def _selected_rules(self, settings: object, path: Path | str, facts: FileFacts) -> Iterable[type[Rule]]:
         is_enabled = getattr(settings, "is_enabled", None)
-        for rule in self.registry:
-            if rule is UnreadableFile:
+        registry = self.registry
+        for code, entry in sorted(registry.entries.items()):
+            if code == UnreadableFile.code:
                 continue
-            if rule is SyntaxError_:
-                yield rule  # syntax errors can be re-levelled but never deselected silently
-                continue
-            if is_enabled is None:
-                if rule.enabled_by_default:
-                    yield rule
-            elif is_enabled(rule.code, path):
+            if code != SyntaxError_.code:  # syntax errors can be re-levelled, never deselected
+                enabled = entry.enabled_by_default if is_enabled is None else is_enabled(code, path)
+                if not enabled:
+                    continue
+                if (self.use_triggers and not facts.admits(entry)
+                        and not _options_configured(settings, entry, registry)):
+                    continue
+            rule = registry.rules.get(code)  # imports the rule's module on first use
+            if rule is not None:
                 yield rule
+
+
+def _options_configured(settings: object, entry: RuleEntry, registry: Registry) -> bool:
+    """Whether the rule runs with options other than its defaults: then its triggers, which
+    describe the defaults, do not apply (DL3001 told to look for other commands)."""
+    if not entry.options:
+        return False
+    configured = getattr(settings, "rule_options", None)
+    if configured is not None:  # dflint.config.Settings: only configured rules are listed
+        return entry.code in configured
+    options_for = getattr(settings, "options_for", None)
+    if options_for is None:
+        return False
+    rule = registry.rules.get(entry.code)
+    return rule is not None and bool(options_for(rule) != rule.default_options())
 
 
 def _severity_for(settings: object, rule: type[Rule]) -> Severity | None:
@@ -285,18 +343,16 @@ _CONTEXT_SKIP = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv
                            ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 
 
-def _context_files(folder: Path, max_depth: int = 2, limit: int = 2000) -> tuple[str, ...]:
+def _context_files(folder: str, max_depth: int = 2, limit: int = 2000) -> tuple[str, ...]:
     """Relative posix paths of the files in ``folder`` and its subfolders down to ``max_depth``.
 
     Bounded (``limit`` entries, breadth first, so the top level always comes first) because a
     context can be a home directory; symlinked folders are not followed; an unreadable folder
     is skipped. Rules use it to check that a file they would name in a fix really exists.
     """
-    import os
-
     found: list[str] = []
     seen = 0  # files and folders: a context of empty folders must not be walked forever either
-    queue: list[tuple[Path, str, int]] = [(folder, "", 0)]
+    queue: list[tuple[str, str, int]] = [(folder, "", 0)]
     while queue and seen < limit:
         current, prefix, depth = queue.pop(0)
         try:
@@ -310,7 +366,7 @@ def _context_files(folder: Path, max_depth: int = 2, limit: int = 2000) -> tuple
                 if entry.is_dir(follow_symlinks=False):
                     if depth < max_depth and entry.name not in _CONTEXT_SKIP and not os.path.exists(
                             os.path.join(entry.path, "pyvenv.cfg")):
-                        queue.append((Path(entry.path), f"{prefix}{entry.name}/", depth + 1))
+                        queue.append((entry.path, f"{prefix}{entry.name}/", depth + 1))
                 elif entry.is_file():
                     found.append(prefix + entry.name)
             except OSError:
@@ -351,7 +407,7 @@ class _Placeholders:
         return False
 
 
-def _context_texts(folder: Path, files: tuple[str, ...], names: tuple[str, ...],
+def _context_texts(folder: str, files: tuple[str, ...], names: tuple[str, ...],
                    max_files: int = 64, max_bytes: int = 65536) -> tuple[tuple[str, str], ...]:
     """(path, text) of the listed ``files`` whose base name matches one of ``names``: small
     manifests a rule reads (go.mod, package.json...). Bounded in count and size; a file that
@@ -365,7 +421,8 @@ def _context_texts(folder: Path, files: tuple[str, ...], names: tuple[str, ...],
         if not any(fnmatch.fnmatchcase(base, name) for name in names):
             continue
         try:
-            data = (folder / path).read_bytes()
+            with open(os.path.join(folder, path), "rb") as fh:
+                data = fh.read()
         except OSError:
             continue
         if len(data) <= max_bytes:
@@ -375,8 +432,32 @@ def _context_texts(folder: Path, files: tuple[str, ...], names: tuple[str, ...],
     return tuple(found)
 
 
+class _NoSuppressions:
+    """What :class:`dflint.suppress.Suppressions` amounts to for a file without a pragma."""
+
+    __slots__ = ()
+    problems: ClassVar[list[object]] = []
+
+    def is_suppressed(self, code: str, line: int) -> bool:
+        return False
+
+    def unused(self) -> list[Any]:
+        return []
+
+
+_NO_SUPPRESSIONS = _NoSuppressions()
+#: Words every pragma holds (``# dflint: ignore``, ``# hadolint ignore=``, ``# check=skip=``).
+_PRAGMA_WORDS = ("dflint", "hadolint", "check")
+
+
 def _build_suppressions(dockerfile: object, settings: object,
                         alias_table: dict[str, tuple[str, ...]]) -> Suppressions:
+    directives = getattr(dockerfile, "directives", None)
+    check = getattr(directives, "check", None)
+    texts = [c.text.lower() for c in getattr(dockerfile, "comments", ())]
+    if check is None and not any(word in text for text in texts for word in _PRAGMA_WORDS):
+        # No comment can be a pragma: the suppression parser is not even imported.
+        return _NO_SUPPRESSIONS  # type: ignore[return-value]
     from dflint.suppress import Suppressions
 
     lines = getattr(dockerfile, "lines", [])
@@ -385,8 +466,6 @@ def _build_suppressions(dockerfile: object, settings: object,
     comments = [(c.line, lines[c.line - 1] if c.line <= len(lines) else "#" + c.text)
                 for c in getattr(dockerfile, "comments", [])]
     instructions = [(i.span.start_line, i.span.end_line) for i in getattr(dockerfile, "instructions", [])]
-    directives = getattr(dockerfile, "directives", None)
-    check = getattr(directives, "check", None)
     return Suppressions.from_comments(
         comments,
         instructions,
@@ -408,7 +487,7 @@ def _unused_ignore_findings(suppressions: Suppressions, shown: str) -> list[Find
     return found
 
 
-def lint_many(linter: Linter, paths: Sequence[Path], jobs: int = 1) -> list[LintOutcome]:
+def lint_many(linter: Linter, paths: Sequence[Path | str], jobs: int = 1) -> list[LintOutcome]:
     """Lint paths in order; with jobs > 1 and enough files, spread them over processes."""
     if jobs <= 1 or len(paths) < 2 * jobs:
         return [linter.lint_path(p) for p in paths]
@@ -425,6 +504,6 @@ def lint_many(linter: Linter, paths: Sequence[Path], jobs: int = 1) -> list[Lint
 _WORKER_LINTER: Linter | None = None
 
 
-def _lint_in_worker(path: Path) -> LintOutcome:
+def _lint_in_worker(path: Path | str) -> LintOutcome:
     assert _WORKER_LINTER is not None  # set before the fork
     return _WORKER_LINTER.lint_path(path)

@@ -74,11 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import json
 
-    from dflint.cli import _HelpFormatter  # argparse without its shutil import
+    from dflint.helpformat import HelpFormatter  # argparse without its shutil import
     from dflint.parser import parse_file
 
     ap = argparse.ArgumentParser(
-        prog="dflint parse", description="Print the parse of Dockerfiles.", formatter_class=_HelpFormatter
+        prog="dflint parse", description="Print the parse of Dockerfiles.", formatter_class=HelpFormatter
     )
     ap.add_argument("files", nargs="+")
     ap.add_argument("--format", choices=("json", "dump", "text"), default="json")

@@ -18,11 +18,12 @@ import os
 import re
 import sys
 import types
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from dflint.finding import FixSafety, Severity, Violation
 from dflint.records import FACTORY, Factories, FrozenRecord, Record, is_dataclass
+from dflint.ruleindex import RuleEntry, read_index
 
 if TYPE_CHECKING:
     from dflint.semantic import SemanticModel
@@ -59,6 +60,17 @@ class Rule:
     enabled_by_default: ClassVar[bool] = True
     #: A frozen dataclass whose fields (with defaults) are the rule's options.
     Options: ClassVar[type[Any]] = NoOptions
+    #: Lazy loading (:mod:`dflint.ruleindex`): the instruction keywords, lower-case
+    #: (``run``, ``copy``), of which a file must hold one, at top level or as an ONBUILD
+    #: trigger, for this rule to have anything to report. None: any file.
+    instructions: ClassVar[frozenset[str] | None] = None
+    #: Command names of which one must appear in the file's text (quotes and continuations
+    #: removed, case ignored, matched as substrings: ``pip`` covers ``pip3``) for this rule to
+    #: report, with its default options. None: no such condition.
+    commands: ClassVar[frozenset[str] | None] = None
+    #: Other text of which one piece must appear there (same search): ``$`` for a rule about
+    #: variables, ``|`` for one about pipes. None: no such condition.
+    text_contains: ClassVar[frozenset[str] | None] = None
     #: Names (globs) of build-context files whose text the rule reads through a
     #: ``context_texts`` option, which the engine fills along with ``context_files``.
     context_text_names: ClassVar[tuple[str, ...]] = ()
@@ -249,30 +261,94 @@ class PluginProblem(FrozenRecord):
         _set(self, "message", message)
 
 
+class RuleTable(MutableMapping[str, "type[Rule]"]):
+    """Code -> rule class, where a class known only from a rule index is imported on first use.
+
+    Membership, iteration and ``len`` cover every known rule without importing any; looking a
+    rule up (``table[code]``, ``get``, ``values()``) imports its module. :attr:`loaded` holds
+    the classes imported so far.
+    """
+
+    __slots__ = ("_pending", "_registry", "loaded")
+
+    def __init__(self, registry: Registry, rules: Mapping[str, type[Rule]]) -> None:
+        self._registry = registry
+        self.loaded: dict[str, type[Rule]] = dict(rules)
+        #: code -> module to import for it (rules known from an index only).
+        self._pending: dict[str, str] = {}
+
+    def __getitem__(self, code: str) -> type[Rule]:
+        try:
+            return self.loaded[code]
+        except KeyError:
+            module = self._pending.get(code)
+            if module is None:
+                raise
+        self._registry.load_module(module, self._registry.sources.get(code, module))
+        return self.loaded[code]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.loaded or code in self._pending
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self.loaded, *self._pending])
+
+    def __len__(self) -> int:
+        return len(self.loaded) + len(self._pending)
+
+    def __setitem__(self, code: str, rule: type[Rule]) -> None:
+        self._pending.pop(code, None)
+        self.loaded[code] = rule
+
+    def __delitem__(self, code: str) -> None:
+        if self._pending.pop(code, None) is None:
+            del self.loaded[code]
+
+    def pending_module(self, code: str) -> str | None:
+        """The module still to import for ``code`` (None once loaded, or if not indexed)."""
+        return self._pending.get(code)
+
+    def set_pending(self, code: str, module: str) -> None:
+        self._pending[code] = module
+
+    def __repr__(self) -> str:
+        return f"RuleTable(loaded={sorted(self.loaded)!r}, pending={sorted(self._pending)!r})"
+
+
 class Registry(Record):
-    """The rules found, by code, plus what went wrong while finding them."""
+    """The rules found, by code, plus what went wrong while finding them.
+
+    ``entries`` describes every known rule (:class:`dflint.ruleindex.RuleEntry`: code, names,
+    default state, triggers) whether or not its class is imported yet; ``rules`` imports on
+    demand (see :class:`RuleTable`).
+    """
 
     __match_args__ = ("rules", "sources", "problems")
     _factories: ClassVar[Factories] = {"rules": dict, "sources": dict, "problems": list}
 
-    rules: dict[str, type[Rule]]
+    rules: RuleTable
     sources: dict[str, str]
     problems: list[PluginProblem]
 
     def __init__(
-        self, rules: dict[str, type[Rule]] = FACTORY, sources: dict[str, str] = FACTORY,
+        self, rules: Mapping[str, type[Rule]] = FACTORY, sources: dict[str, str] = FACTORY,
         problems: list[PluginProblem] = FACTORY,
     ) -> None:
-        self.rules = {} if rules is FACTORY else rules
+        table = {} if rules is FACTORY else rules
+        if isinstance(table, RuleTable):
+            table = {code: table[code] for code in table}
+        self.rules = RuleTable(self, table)
         self.sources = {} if sources is FACTORY else sources
         self.problems = [] if problems is FACTORY else problems
+        self.entries: dict[str, RuleEntry] = {code: RuleEntry.of(rule) for code, rule in table.items()}
 
-    def add(self, rule: type[Rule], source: str) -> None:
+    def add(self, rule: type[Rule], source: str, module: str | None = None) -> None:
+        """Register a loaded rule class (``module``: its module within an indexed package)."""
         bad = rule.validate_metadata()
         if bad:
             self.problems.append(PluginProblem(source, f"rule {rule.__name__}: " + "; ".join(bad)))
             return
-        if rule.code in self.rules and self.rules[rule.code] is not rule:
+        if rule.code in self.rules and self.rules.loaded.get(rule.code) is not rule:
             self.problems.append(
                 PluginProblem(
                     source, f"rule code {rule.code} is already provided by {self.sources[rule.code]}"
@@ -281,6 +357,43 @@ class Registry(Record):
             return
         self.rules[rule.code] = rule
         self.sources[rule.code] = source
+        self.entries[rule.code] = RuleEntry.of(rule, module)
+
+    def add_indexed(self, entry: RuleEntry, source: str, package: str) -> None:
+        """Register a rule from a package's index; its module is imported when first needed."""
+        if entry.code in self.rules:
+            provider = self.sources[entry.code]
+            message = f"rule code {entry.code} is already provided by {provider}"
+            self.problems.append(PluginProblem(source, message))
+            return
+        self.entries[entry.code] = entry
+        self.sources[entry.code] = source
+        self.rules.set_pending(entry.code, f"{package}.{entry.module}")
+
+    def load_module(self, module: str, source: str) -> None:
+        """Import a rule module and register its rules (those its index promised and any new)."""
+        promised = [code for code in list(self.rules) if self.rules.pending_module(code) == module]
+        try:
+            __import__(module)
+            classes = rules_from_object(sys.modules[module])
+        except Exception as exc:  # a broken rule module must not take the others down
+            self.problems.append(PluginProblem(source, f"{module}: {type(exc).__name__}: {exc}"))
+            classes = []
+        relative = module.rsplit(".", 1)[-1]
+        for rule in classes:
+            if rule.code in promised:
+                promised.remove(rule.code)
+                del self.rules[rule.code]
+            self.add(rule, source, relative)
+        for code in promised:  # the index named a rule the module no longer has
+            del self.rules[code]
+            self.entries.pop(code, None)
+            self.sources.pop(code, None)
+
+    def load_all(self) -> None:
+        """Import every rule still known only from an index."""
+        for code in list(self.rules):
+            self.rules.get(code)
 
     def by_name_or_alias(self) -> dict[str, str]:
         """Map every rule name and alias to one code (the lowest, for aliases shared by several)."""
@@ -293,9 +406,9 @@ class Registry(Record):
         which hadolint splits into DL4003, DL4004 and DL3012: `# check=skip=` must skip all.
         """
         table: dict[str, list[str]] = {}
-        for code in sorted(self.rules):
-            rule = self.rules[code]
-            for key in (rule.name, *rule.aliases):
+        for code in sorted(self.entries):
+            entry = self.entries[code]
+            for key in (entry.name, *entry.aliases):
                 table.setdefault(key, []).append(code)
         return {key: tuple(codes) for key, codes in table.items()}
 
@@ -312,7 +425,9 @@ class Registry(Record):
         return tuple(code for code in sorted(self.rules) if code.startswith(upper)) if upper else ()
 
     def __iter__(self) -> Iterator[type[Rule]]:
-        return iter(sorted(self.rules.values(), key=lambda r: r.code))
+        """Every rule class, by code (importing those not loaded yet)."""
+        self.load_all()
+        return iter(sorted(self.rules.loaded.values(), key=lambda r: r.code))
 
 
 def rules_from_object(obj: object) -> list[type[Rule]]:
@@ -350,11 +465,13 @@ def _checked_rule_list(items: Iterable[Any]) -> list[type[Rule]]:
 
 
 def discover(entry_points: Iterable[Any] | None = None) -> Registry:
-    """Load every rule registered under the ``dflint.rules`` group.
+    """Find every rule registered under the ``dflint.rules`` group.
 
     ``entry_points`` is for tests (objects with ``name``, ``value`` and ``load()``); by default
     the installed distributions are asked. A plugin that fails to import or declares a bad rule
-    becomes a :class:`PluginProblem`; discovery goes on with the others.
+    becomes a :class:`PluginProblem`; discovery goes on with the others. A plugin package with a
+    rule index (:mod:`dflint.ruleindex`) has its rules registered from the index, their modules
+    imported only when a file needs them.
     """
     if entry_points is None:
         entry_points = installed_entry_points()
@@ -363,9 +480,16 @@ def discover(entry_points: Iterable[Any] | None = None) -> Registry:
         source = f"{ep.name} ({ep.value})"
         try:
             loaded = ep.load()
-            classes = rules_from_object(loaded)
+            index = read_index(loaded) if isinstance(loaded, types.ModuleType) else None
+            classes = rules_from_object(loaded) if index is None else []
         except Exception as exc:  # a broken plugin must never take the linter down
             registry.problems.append(PluginProblem(source, f"{type(exc).__name__}: {exc}"))
+            continue
+        if index is not None:
+            for entry in index.entries:
+                registry.add_indexed(entry, source, index.package)
+            for module in index.stale:
+                registry.load_module(f"{index.package}.{module}", source)
             continue
         # A plugin package may load most of its rules and list the modules that failed.
         for module, message in getattr(loaded, "PROBLEMS", ()):
@@ -507,6 +631,79 @@ def installed_entry_points() -> list[Any]:
 
 
 def _scan_entry_points() -> list[Any]:
+    found = _read_entry_point_files()
+    if found is not None:
+        return found
     from importlib.metadata import entry_points
 
     return list(entry_points(group=ENTRY_POINT_GROUP))
+
+
+def _read_entry_point_files(group: str = ENTRY_POINT_GROUP) -> list[Any] | None:
+    """The ``dflint.rules`` entry points, read from the ``entry_points.txt`` files the way
+    ``importlib.metadata`` reads them; None when something here is not a plain folder of
+    ``*.dist-info``/``*.egg-info`` (then ``importlib.metadata`` itself is asked).
+
+    Why: when the cache above is cold (every CI run on a fresh runner, the first pre-commit
+    run), importing ``importlib.metadata`` (email, zipfile, csv, pathlib...) cost a one-file lint
+    half as much again as the lint. Distributions are found as ``importlib.metadata`` finds
+    them: ``sys.path`` in order, each folder's entries in listing order, the first of a
+    normalised name winning; ``tests/test_perf_entry_points.py`` compares the two.
+    """
+    path_finder = sys.modules["_frozen_importlib_external"].PathFinder
+    for finder in sys.meta_path:
+        if getattr(finder, "find_distributions", None) is not None and finder is not path_finder:
+            return None
+    seen: set[str] = set()
+    found: list[Any] = []
+    for entry in sys.path:
+        where = entry or "."
+        if not os.path.isdir(where):
+            if os.path.exists(where):
+                return None  # a zip or an egg file: importlib.metadata knows how to read those
+            continue
+        if where.lower().endswith(".egg"):
+            return None
+        try:
+            children = os.listdir(where)
+        except OSError:
+            continue
+        by_name: dict[str, list[str]] = {}
+        for child in children:
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")):
+                name = re.sub(r"[-_.]+", "-", low.rpartition(".")[0].partition("-")[0]).replace("-", "_")
+                by_name.setdefault(name, []).append(child)
+        for name, infos in by_name.items():
+            for child in infos:
+                if name in seen:
+                    continue
+                seen.add(name)
+                try:
+                    with open(os.path.join(where, child, "entry_points.txt"), encoding="utf-8") as fh:
+                        text = fh.read()
+                except OSError:
+                    continue
+                for ep_name, value in _group_pairs(text, group):
+                    if not _SIMPLE_VALUE.match(value):
+                        return None
+                    found.append(_CachedEntryPoint(ep_name, value, group))
+    return found
+
+
+def _group_pairs(text: str, group: str) -> list[tuple[str, str]]:
+    """``name = value`` lines of one ``[group]`` of an entry_points.txt (importlib.metadata's
+    ``Sectioned``: stripped lines, ``#`` comments and blank lines skipped)."""
+    section = None
+    pairs = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line.strip("[]")
+            continue
+        if section == group:
+            name, _, value = line.partition("=")
+            pairs.append((name.strip(), value.strip()))
+    return pairs

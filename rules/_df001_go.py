@@ -28,7 +28,7 @@ from dflint.tree import Run
 
 from ._df001_context import ContextView
 
-__all__ = ["GoHistory", "go_downloads", "gopath_mode"]
+__all__ = ["GoHistory", "go_downloads", "go_version", "gopath_mode"]
 
 _VERSION = LazyPattern(r"^(\d+)\.(\d+)")
 _RESOLVING_ENV = ("GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GONOSUMCHECK", "GOINSECURE", "GOSUMDB")
@@ -59,7 +59,7 @@ class GoHistory(FrozenRecord):
         _set(self, "copied", copied)
 
 
-def _go_version(ctx: Context, run: Run) -> tuple[int, int] | None:
+def go_version(ctx: Context, run: Run) -> tuple[int, int] | None:
     """The Go version of the stage's ``golang`` base image (through earlier stages), if named."""
     stage = ctx.model.stage_of(run)
     seen = 0
@@ -89,7 +89,7 @@ def gopath_mode(ctx: Context, run: Run, workdir: str, text: str) -> bool:
         return True
     if setting == "on":
         return False
-    version = _go_version(ctx, run)
+    version = go_version(ctx, run)
     if version is None:
         return False
     if version < (1, 11):

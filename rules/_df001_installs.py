@@ -140,7 +140,10 @@ _MANIFEST_ECOSYSTEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "constraints*.txt", "requirements")),
     ("node", ("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
               "pnpm-workspace.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", "bun.lockb", "bun.lock",
-              ".pnpmfile.cjs", "lerna.json", ".nvmrc", ".yarn")),
+              ".pnpmfile.cjs", "lerna.json", ".nvmrc", ".yarn",
+              # read by the install itself: patch-package / pnpm's patchedDependencies apply
+              # patches/, @prisma/client's postinstall generates from the Prisma schema
+              "patches", "prisma", "schema.prisma")),
     ("ruby", ("gemfile", "gemfile.lock", ".ruby-version", "*.gemspec")),
     ("go", ("go.mod", "go.sum", "go.work", "go.work.sum")),
     ("rust", ("cargo.toml", "cargo.lock", "rust-toolchain", "rust-toolchain.toml", ".cargo")),
@@ -167,12 +170,48 @@ _PYTHON = LazyPattern(r"python[0-9.]*")
 _PIP = LazyPattern(r"pip[0-9.]*")
 
 
+#: Programs that run another command in an environment they set up (``conda run -n app pip
+#: install ...``, ``pyenv exec pipenv install``), with their options that take a value.
+_RUNNERS: dict[str, tuple[str, frozenset[str]]] = {
+    "conda": ("run", frozenset({"-n", "--name", "-p", "--prefix", "--cwd"})),
+    "mamba": ("run", frozenset({"-n", "--name", "-p", "--prefix", "--cwd"})),
+    "micromamba": ("run", frozenset({"-n", "--name", "-p", "--prefix", "--cwd"})),
+    "pyenv": ("exec", frozenset()),
+    "poetry": ("run", frozenset({"-C", "--directory", "-P", "--project"})),
+    "pipenv": ("run", frozenset()),
+    "pdm": ("run", frozenset({"-p", "--project"})),
+    "corepack": ("", frozenset()),
+}
+
+
+def _unwrap_runner(name: str, args: list[str]) -> list[str] | None:
+    """The command a runner runs (``pip install -r r.txt`` for ``conda run -n app pip install
+    -r r.txt``), None when ``name args`` is not such a runner."""
+    runner = _RUNNERS.get(name)
+    if runner is None:
+        return None
+    verb, valued = runner
+    rest = args
+    if verb:
+        if not rest or rest[0] != verb:
+            return None
+        rest = rest[1:]
+    i = 0
+    while i < len(rest) and rest[i].startswith("-"):
+        i += 2 if rest[i] in valued else 1
+    return rest[i:] or None
+
+
 def argv_of(words: Sequence[str]) -> list[str]:
-    """Normalise a command: ``python3 -m pip`` → ``pip``, ``./gradlew`` → ``gradle``..."""
+    """Normalise a command: ``python3 -m pip`` → ``pip``, ``./gradlew`` → ``gradle``, ``conda
+    run -n app pip ...`` → ``pip ...``..."""
     if not words:
         return []
     name = posixpath.basename(words[0])
     args = list(words[1:])
+    inner = _unwrap_runner(name, args)
+    if inner is not None:
+        return argv_of(inner)
     if _PYTHON.fullmatch(name) and args[:1] == ["-m"] and len(args) > 1:
         name, args = args[1], args[2:]
     if _PIP.fullmatch(name):
@@ -191,6 +230,11 @@ def _positional(args: Sequence[str]) -> list[str]:
 
 
 def _pip(args: list[str]) -> _Kind | None:
+    """``pip install|download|wheel`` (a download or wheel of requirements fetches them ahead,
+    like an install). ``--no-index``/``--offline`` fetch nothing: they install wheels already
+    in the image (``pip wheel -r requirements.txt -w /wheels`` in a builder)."""
+    if "--no-index" in args or "--offline" in args:
+        return None
     requirements: list[str] = []
     for i, arg in enumerate(args):
         match = _PIP_REQUIREMENT.match(arg) if not arg.startswith("--") else None
@@ -278,7 +322,7 @@ def _classify(argv: Sequence[str]) -> _Kind | None:
     sub = _positional(args)[:1]
     verb = sub[0] if sub else ""
     if name == "pip":
-        return _pip(args) if verb == "install" else None
+        return _pip(args) if verb in ("install", "download", "wheel") else None
     if name in ("poetry", "pipenv", "pdm") and verb in ("install", "sync"):
         if name == "poetry" and "--only-root" in args:
             return None

@@ -19,6 +19,7 @@ from dflint.plugin import Context
 from dflint.shell import ShellScript
 from dflint.tree import Add, Copy, Instruction, Workdir
 
+from ._df001_go import go_version
 from ._pkgmgr import RunScript, run_scripts
 from ._stage_refs import lineage
 
@@ -40,6 +41,18 @@ def module_in_sight(ctx: Context, item: RunScript) -> bool:
             if name in (".", "*") or name in _GO_MOD_FILES or name.startswith("go.*"):
                 return True
     return False
+
+
+def gopath_only(ctx: Context, item: RunScript) -> bool:
+    """Whether the RUN's ``go get`` works in GOPATH mode, where ``pkg@version`` is an error:
+    ``GO111MODULE=off``, or a ``golang`` image before 1.16 (modules on by default) with no
+    go.mod in sight (Go 1.11-1.15 chose GOPATH mode then)."""
+    variable = ctx.model.scope_at(item.run).get("GO111MODULE")
+    setting = (variable.value or "").strip().lower() if variable is not None else ""
+    if setting in ("off", "on"):
+        return setting == "off"
+    version = go_version(ctx, item.run)
+    return version is not None and version < (1, 16) and not module_in_sight(ctx, item)
 
 
 def copied_into_gopath(ctx: Context, item: RunScript, package: str) -> bool:

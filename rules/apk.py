@@ -81,6 +81,8 @@ class ApkPinVersions(Rule):
 
     code = "DL3018"
     name = "apk-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apk"})
     severity = Severity.WARNING
     summary = "Pin versions in apk add"
 
@@ -190,6 +192,8 @@ class ApkAddWithoutNoCache(Rule):
 
     code = "DL3019"
     name = "apk-add-without-no-cache"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apk"})
     severity = Severity.INFO
     summary = "Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*`"
     fix_safety = FixSafety.SAFE

@@ -7,9 +7,13 @@ packages, and options written before the subcommand (``apt-get -y install``) cou
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
+import re
 from collections.abc import Iterator
 
 from dflint.finding import FixSafety, Severity, Violation
+from dflint.lazyre import LazyPattern
 from dflint.plugin import Context, Rule
 from dflint.shell import ShellWord, SimpleCommand
 from dflint.shell.packages import AptCommand as AptInvocation
@@ -18,6 +22,7 @@ from dflint.shell.packages import parse_apt
 from ._pkgmgr import (
     RunScript,
     command_span,
+    commands_named,
     insert_after,
     mount_covers,
     package_commands,
@@ -28,7 +33,17 @@ from ._pkgmgr import (
 from ._pkgvars import expand_packages
 
 APT_LISTS = "/var/lib/apt/lists"
+#: What apt names its list files (host_path_dists_suite[_component_arch]_Kind[.compression]): a
+#: glob in the lists folder that matches all of them deletes the lists (`rm lists/*_*`).
+_LIST_FILE_NAMES = (
+    "deb.debian.org_debian_dists_bookworm_InRelease",
+    "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4",
+    "archive.ubuntu.com_ubuntu_dists_jammy-updates_universe_binary-amd64_Packages",
+)
 _FALSE = frozenset({"false", "0", "no", "off"})
+#: An apt.conf line that turns recommends off (`APT::Install-Recommends "false";`).
+_RECOMMENDS_OFF = LazyPattern(r"""APT::Install-Recommends\s*=?\s*\\?["']?(?:false|0|no|off)\b""",
+                              re.IGNORECASE)
 _INNER_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
 
 
@@ -125,6 +140,8 @@ class AptGetPinVersions(Rule):
 
     code = "DL3008"
     name = "apt-get-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apt-get", "apt", "aptitude"})
     severity = Severity.WARNING
     summary = "Pin versions in apt-get install"
 
@@ -162,6 +179,23 @@ class AptGetPinVersions(Rule):
             )
 
 
+def _removes_list_files(item: RunScript, after: SimpleCommand) -> bool:
+    """Whether an ``rm`` after ``after`` deletes every list file by a glob inside the lists
+    folder (``rm /var/lib/apt/lists/*_*``, the gcr.io cloud builders' idiom) rather than the
+    folder's whole content."""
+    for rm in commands_named(item.script, "rm"):
+        if rm.start <= after.start:
+            continue
+        for word in rm.args:
+            path = word.value
+            if path is None or posixpath.dirname(posixpath.normpath(path)) != APT_LISTS:
+                continue
+            name = posixpath.basename(path)
+            if all(fnmatch.fnmatchcase(n, name) for n in _LIST_FILE_NAMES):
+                return True
+    return False
+
+
 class AptListsNotDeleted(Rule):
     """## What it does
     Checks that a RUN that downloads the apt package lists (`apt-get update`, `apt update`,
@@ -175,8 +209,9 @@ class AptListsNotDeleted(Rule):
     is always checked, since it runs in some child image.
 
     A cleanup counts when it really deletes `/var/lib/apt/lists` after the last update: `rm`
-    of it or of a parent directory (also in a `sh -c '...'` script), `find ... -delete` on it,
-    or newer apt's own `apt-get dist-clean`. A cache or tmpfs mount on `/var/lib/apt/lists` or
+    of it or of a parent directory (also in a `sh -c '...'` script), `rm` of all its list
+    files by a glob (`/var/lib/apt/lists/*_*`), `find ... -delete` on it, or newer apt's own
+    `apt-get dist-clean`. A cache or tmpfs mount on `/var/lib/apt/lists` or
     `/var/lib/apt` keeps the lists out of the layer.
 
     ## Why is this bad?
@@ -226,6 +261,15 @@ class AptListsNotDeleted(Rule):
     ```
     hadolint reports lines 2, 3 and 4; dflint reports nothing.
 
+    hadolint wants `rm -rf`; a glob that matches every list file (apt names them
+    `host_path_dists_suite_..._Kind`) deletes the lists as well, one that leaves some does not:
+    ```dockerfile
+    FROM debian:12
+    RUN apt-get update && apt-get install -y curl && rm /var/lib/apt/lists/*_*
+    RUN apt-get update && apt-get install -y curl && rm /var/lib/apt/lists/*.lz4
+    ```
+    hadolint reports lines 2 and 3; dflint reports line 3 only (the `InRelease` files stay).
+
     hadolint does not see `sudo apt-get update` as an update; dflint does:
     ```dockerfile
     FROM debian:12
@@ -251,6 +295,8 @@ class AptListsNotDeleted(Rule):
 
     code = "DL3009"
     name = "apt-lists-not-deleted"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apt-get", "apt", "aptitude"})
     severity = Severity.INFO
     summary = "Delete the apt-get lists after installing something"
     fix_safety = FixSafety.SAFE
@@ -266,6 +312,8 @@ class AptListsNotDeleted(Rule):
             if removes(item.script, updates[-1].command, APT_LISTS):
                 continue
             if _inner_shell_removes(item, updates[-1].command, APT_LISTS):
+                continue
+            if _removes_list_files(item, updates[-1].command):
                 continue
             last_start = updates[-1].command.start
             # apt >= 2.7.8: `apt-get dist-clean` deletes the lists too.
@@ -334,6 +382,8 @@ class AptGetMissingYes(Rule):
 
     code = "DL3014"
     name = "apt-get-missing-yes"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apt-get", "apt", "aptitude"})
     severity = Severity.WARNING
     summary = "Use the -y switch to avoid manual input: `apt-get -y install <package>`"
     fix_safety = FixSafety.SAFE
@@ -350,10 +400,40 @@ class AptGetMissingYes(Rule):
                 )
 
 
+def _recommends_configured_off(ctx: Context, item: RunScript, install: SimpleCommand) -> bool:
+    """Whether an earlier RUN of the stage, or of a stage it builds on (or this RUN, before the
+    install), writes an apt.conf snippet turning recommends off: ``echo 'APT::Install-Recommends
+    "false";' > /etc/apt/apt.conf.d/99norecommends``. apt then installs none, flag or not."""
+    if item.onbuild:
+        return False
+    model = ctx.model
+    stage = model.stage_of(item.owner)
+    chain: set[int] = set()
+    while stage is not None and stage.index not in chain:
+        chain.add(stage.index)
+        stage = stage.parent
+    own = model.stage_of(item.owner)
+    for other in run_scripts(ctx):
+        where = model.stage_of(other.owner)
+        if other.onbuild or where is None or where.index not in chain:
+            continue
+        if other.run is item.run:
+            text = item.script.script[:install.start]
+        elif where is own and other.run.start_line > item.run.start_line:
+            continue
+        else:
+            text = other.script.script
+        if "/etc/apt/apt.conf" in text and _RECOMMENDS_OFF.search(text):
+            return True
+    return False
+
+
 class AptGetInstallRecommends(Rule):
     """## What it does
     Checks that `apt-get install` is given `--no-install-recommends` (or
-    `-o APT::Install-Recommends=false`).
+    `-o APT::Install-Recommends=false`), unless an earlier RUN of the stage (or of a stage it
+    builds on), or the same RUN before the install, writes an apt.conf snippet that turns
+    recommends off (`APT::Install-Recommends "false";` into `/etc/apt/apt.conf.d/`).
 
     ## Why is this bad?
     By default apt also installs every *recommended* package, which often doubles the size of
@@ -383,12 +463,22 @@ class AptGetInstallRecommends(Rule):
     ```
     hadolint reports line 2; dflint does not.
 
+    With recommends turned off in apt's configuration, the flag changes nothing:
+    ```dockerfile
+    FROM debian:12
+    RUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99norecommends
+    RUN apt-get update && apt-get install -y curl=7.88.1-10+deb12u8
+    ```
+    hadolint reports line 3; dflint does not.
+
     ## References
     - hadolint DL3015
     """
 
     code = "DL3015"
     name = "apt-get-install-recommends"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apt-get", "apt", "aptitude"})
     severity = Severity.INFO
     summary = "Avoid additional packages by specifying `--no-install-recommends`"
     fix_safety = FixSafety.SAFE
@@ -400,6 +490,8 @@ class AptGetInstallRecommends(Rule):
                     continue
                 recommends = apt.option_values("--install-recommends")
                 if any(v is not None and v.lower() in _FALSE for v in recommends):
+                    continue
+                if _recommends_configured_off(ctx, item, apt.command):
                     continue
                 yield Violation(
                     command_span(apt.command),
@@ -436,6 +528,8 @@ class AptCommand(Rule):
 
     code = "DL3027"
     name = "apt-command"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apt"})
     severity = Severity.WARNING
     summary = "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead"
 

@@ -69,6 +69,7 @@ class StageNameCasing(Rule):
 
     code = "DF101"
     name = "stage-name-casing"
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "Stage names should be lower-case"
     aliases = ("StageNameCasing",)
@@ -154,6 +155,7 @@ class FromAsCasing(Rule):
 
     code = "DF102"
     name = "from-as-casing"
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "The AS keyword should match the casing of FROM"
     aliases = ("FromAsCasing",)
@@ -237,6 +239,7 @@ class ConsistentInstructionCasing(Rule):
 
     code = "DF104"
     name = "consistent-instruction-casing"
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "Instruction keywords should all use the same casing"
     aliases = ("ConsistentInstructionCasing",)

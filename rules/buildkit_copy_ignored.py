@@ -67,6 +67,7 @@ class CopyIgnoredFile(Rule):
 
     code = "DF111"
     name = "copy-ignored-file"
+    instructions = frozenset({"copy", "add"})
     severity = Severity.WARNING
     summary = "COPY/ADD source is excluded by .dockerignore"
     aliases = ("CopyIgnoredFile",)

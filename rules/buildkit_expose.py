@@ -99,6 +99,7 @@ class ExposeProtoCasing(Rule):
 
     code = "DF113"
     name = "expose-proto-casing"
+    instructions = frozenset({"expose"})
     severity = Severity.WARNING
     summary = "EXPOSE protocol should be lower-case"
     aliases = ("ExposeProtoCasing",)
@@ -149,6 +150,7 @@ class ExposeInvalidFormat(Rule):
 
     code = "DF114"
     name = "expose-invalid-format"
+    instructions = frozenset({"expose"})
     severity = Severity.WARNING
     summary = "EXPOSE should not define an IP address or host port"
     aliases = ("ExposeInvalidFormat",)

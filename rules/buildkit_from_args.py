@@ -53,6 +53,8 @@ class UndefinedArgInFrom(Rule):
 
     code = "DF105"
     name = "undefined-arg-in-from"
+    text_contains = frozenset({"$"})
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "FROM uses a variable that no global ARG declares"
     aliases = ("UndefinedArgInFrom",)
@@ -110,6 +112,8 @@ class InvalidDefaultArgInFrom(Rule):
 
     code = "DF109"
     name = "invalid-default-arg-in-from"
+    text_contains = frozenset({"$"})
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "Global ARG defaults give an empty or invalid base image name"
     aliases = ("InvalidDefaultArgInFrom",)
@@ -217,6 +221,8 @@ class FromPlatformFlagConstDisallowed(Rule):
 
     code = "DF110"
     name = "from-platform-flag-const-disallowed"
+    text_contains = frozenset({"--platform"})
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "FROM --platform should not be a constant"
     aliases = ("FromPlatformFlagConstDisallowed",)

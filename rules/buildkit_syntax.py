@@ -121,6 +121,7 @@ class LegacyKeyValueFormat(Rule):
 
     code = "DF107"
     name = "legacy-key-value-format"
+    instructions = frozenset({"env", "label"})
     severity = Severity.WARNING
     summary = "Use KEY=value instead of the legacy KEY value form"
     aliases = ("LegacyKeyValueFormat",)

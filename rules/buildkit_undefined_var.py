@@ -126,6 +126,7 @@ class UndefinedVar(Rule):
 
     code = "DF106"
     name = "undefined-var"
+    text_contains = frozenset({"$"})
     severity = Severity.WARNING
     summary = "Variable is used but never defined"
     aliases = ("UndefinedVar",)

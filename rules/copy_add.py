@@ -97,6 +97,7 @@ class AddInsteadOfCopy(Rule):
 
     code = "DL3020"
     name = "add-instead-of-copy"
+    instructions = frozenset({"add"})
     severity = Severity.ERROR
     summary = "Use COPY instead of ADD for files and folders"
 
@@ -163,6 +164,7 @@ class CopyMultipleSourcesDestination(Rule):
 
     code = "DL3021"
     name = "copy-multiple-sources-destination"
+    instructions = frozenset({"copy"})
     severity = Severity.ERROR
     summary = "COPY with more than 2 arguments requires the last argument to end with /"
 
@@ -252,6 +254,8 @@ class CopyFromUndefinedStage(Rule):
 
     code = "DL3022"
     name = "copy-from-undefined-stage"
+    text_contains = frozenset({"--from"})
+    instructions = frozenset({"copy"})
     severity = Severity.WARNING
     summary = "COPY --from should reference a previously defined FROM alias"
 
@@ -328,6 +332,8 @@ class CopyFromOwnStage(Rule):
 
     code = "DL3023"
     name = "copy-from-own-stage"
+    text_contains = frozenset({"--from"})
+    instructions = frozenset({"copy"})
     severity = Severity.ERROR
     summary = "COPY --from cannot reference its own FROM alias"
 
@@ -386,6 +392,7 @@ class CopyRelativeWithoutWorkdir(Rule):
 
     code = "DL3045"
     name = "copy-relative-without-workdir"
+    instructions = frozenset({"copy"})
     severity = Severity.WARNING
     summary = "COPY to a relative destination without WORKDIR set"
 
@@ -503,6 +510,8 @@ class CopyWholeFilesystem(Rule):
 
     code = "DL3067"
     name = "copy-whole-filesystem"
+    text_contains = frozenset({"--from"})
+    instructions = frozenset({"copy"})
     severity = Severity.WARNING
     summary = "Do not copy the whole filesystem from another stage"
 

@@ -53,13 +53,36 @@ _CACHE_DIRS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
              (".m2", ".m2/repository", ".gradle", ".gradle/caches")),
     "dotnet": (("/root/.nuget/packages",), (".nuget", ".nuget/packages", "NuGet/packages")),
 }
+#: Environment variables that move an ecosystem's download cache (or, for Go, the module
+#: cache's parent): `ENV YARN_CACHE_FOLDER=/yarn-cache` + a cache mount on /yarn-cache.
+_CACHE_VARS: dict[str, tuple[tuple[str, str], ...]] = {
+    "python": (("PIP_CACHE_DIR", ""), ("UV_CACHE_DIR", ""), ("POETRY_CACHE_DIR", ""),
+               ("PDM_CACHE_DIR", ""), ("PIPENV_CACHE_DIR", ""), ("XDG_CACHE_HOME", "/pip")),
+    "node": (("npm_config_cache", ""), ("NPM_CONFIG_CACHE", ""), ("YARN_CACHE_FOLDER", ""),
+             ("npm_config_store_dir", ""), ("BUN_INSTALL_CACHE_DIR", "")),
+    "go": (("GOMODCACHE", ""), ("GOPATH", "/pkg/mod")),
+    "rust": (("CARGO_TARGET_DIR", ""),),
+    "ruby": (("BUNDLE_PATH", ""), ("GEM_HOME", "")),
+    "php": (("COMPOSER_CACHE_DIR", ""), ("COMPOSER_HOME", "/cache")),
+    "java": (("GRADLE_USER_HOME", ""),),
+    "dotnet": (("NUGET_PACKAGES", ""),),
+}
 #: A key of :meth:`Context.memo`: set when a candidate needs the build context to be decided.
 _UNDECIDED = ("DF001", "needs the build context")
 
 
-def _cache_mounted(run: Run, ecosystem: str) -> bool:
+def _cache_mounted(ctx: Context, run: Run, ecosystem: str) -> bool:
+    """Whether a cache mount keeps ``ecosystem``'s downloads: on its usual folder, or on the one
+    an ENV in scope points it to."""
     dirs = _CACHE_DIRS.get(ecosystem)
-    return dirs is not None and mount_covers(run, *dirs[0], suffixes=dirs[1])
+    if dirs is None:
+        return False
+    if mount_covers(run, *dirs[0], suffixes=dirs[1]):
+        return True
+    env = ctx.model.scope_at(run).env()
+    moved = [env[name].rstrip("/") + tail for name, tail in _CACHE_VARS.get(ecosystem, ())
+             if env.get(name, "").startswith("/")]
+    return bool(moved) and mount_covers(run, *moved)
 
 
 def _join(names: Sequence[str]) -> str:
@@ -240,7 +263,7 @@ class _Walk:
             return not any(name in word for word in self.downloaded for name in names)
         if install.tool == "pip-project" and not any(self._from_context(p) for p in install.paths):
             return False
-        if _cache_mounted(run, eco) and not self.report_cached:
+        if _cache_mounted(self.ctx, run, eco) and not self.report_cached:
             return False
         folders = [f for item in self.pending for f in item.folders] or [""]
         if eco == "go":
@@ -313,7 +336,7 @@ class _Walk:
         keyword = item.instruction.keyword.upper()
         step = install.step or "install"
         cached = ""
-        if _cache_mounted(run, install.ecosystem):
+        if _cache_mounted(self.ctx, run, install.ecosystem):
             cached = (" (its cache mount keeps the downloads, but the step itself re-runs on every "
                       "source change)")
         manifests = install.manifests
@@ -363,19 +386,28 @@ class CacheBustingCopyOrder(Rule):
     only when the stage has no earlier dependency step of the same ecosystem. The dependency
     step may be any command: a `RUN` right after a `COPY` of manifests alone (`COPY build.gradle
     settings.gradle ./` + `RUN ./gradlew downloadRepos`) is taken for it, whatever the tool.
+    An install run through `conda run`, `pyenv exec`, `poetry run`, `pipenv run`, `pdm run`
+    or `corepack` counts as the command it runs (`conda run -n app pip install -r ...`).
 
     Not reported, because the order costs nothing or the advice would break the build:
 
-    * copying only manifests, lock files or build hooks (`build_rust.py` beside
-      `pyproject.toml`), or a file the step itself names (`COPY tool.deb /tmp/` + `apt-get
-      install /tmp/tool.deb`; `COPY ci/rprofile /etc/` + `RUN cat /etc/rprofile >> ...`);
+    * copying only manifests, lock files, build hooks (`build_rust.py` beside
+      `pyproject.toml`) or what a Node install reads besides them (`patches/` for
+      patch-package and pnpm, `prisma/` for `@prisma/client`'s postinstall), or a file the
+      step itself names (`COPY tool.deb /tmp/` + `apt-get install /tmp/tool.deb`; `COPY
+      ci/rprofile /etc/` + `RUN cat /etc/rprofile >> ...`);
     * a second install from manifests already installed (`npm ci --omit=dev` after the build);
     * conditional installs: `if [ -s requirements.txt ]; then pip install ...; fi`, `[ -f
       composer.json ] && composer install`, or an install in only one branch of an `if`/`case`
       (ONBUILD hooks and templates, where copying the manifest alone fails when it is absent);
     * an install under a `RUN --mount=type=cache` on the package manager's cache (`/root/.npm`,
-      `/root/.nuget/packages`, `/go/pkg/mod`, a `target/` for Cargo): nothing is downloaded
-      again (see the `report-cached-installs` option);
+      `/root/.nuget/packages`, `/go/pkg/mod`, a `target/` for Cargo, or the folder an `ENV`
+      moves it to: `YARN_CACHE_FOLDER`, `PIP_CACHE_DIR`, `GOMODCACHE`, `GOPATH`...): nothing
+      is downloaded again (see the `report-cached-installs` option);
+    * `pip install --no-index` (or `--offline`): it installs wheels already in the image and
+      downloads nothing. `pip download -r` and `pip wheel -r` are dependency steps like `pip
+      install -r`: after `COPY requirements.txt` + `RUN pip wheel -r requirements.txt -w
+      /wheels`, installing from `/wheels` after the source is the intended order;
     * projects created in the image (`dotnet new`, `npm init`, `cargo new`...), packages
       downloaded (`wget x.deb && apt-get install ./x.deb`) or cloned (`git clone` + `pip
       install -e ./repo`), and `pip install /abs/path` outside what the COPY brought;
@@ -477,6 +509,7 @@ class CacheBustingCopyOrder(Rule):
 
     code = "DF001"
     name = "cache-busting-copy-order"
+    instructions = frozenset({"copy", "add"})
     severity = Severity.WARNING
     summary = "Source copied before the dependency install busts its cache"
     fix_safety = FixSafety.UNSAFE

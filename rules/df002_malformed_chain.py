@@ -237,6 +237,8 @@ class MalformedCommandChain(Rule):
 
     code = "DF002"
     name = "malformed-command-chain"
+    text_contains = frozenset({"&", "|", ";"})
+    instructions = frozenset({"run", "cmd", "entrypoint", "healthcheck"})
     severity = Severity.ERROR
     summary = "Malformed command chain: `& &`, `&&&`, dangling or doubled operators"
     fix_safety = FixSafety.SAFE

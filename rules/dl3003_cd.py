@@ -216,6 +216,8 @@ class CdInsteadOfWorkdir(Rule):
 
     code = "DL3003"
     name = "cd-instead-of-workdir"
+    instructions = frozenset({"run"})
+    commands = frozenset({"cd"})
     severity = Severity.WARNING
     summary = "Use WORKDIR to switch to a directory"
     fix_safety = FixSafety.UNSAFE

@@ -150,6 +150,7 @@ class UntaggedImage(Rule):
 
     code = "DL3006"
     name = "untagged-image"
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "Base image has no tag"
 
@@ -212,6 +213,7 @@ class LatestTag(Rule):
 
     code = "DL3007"
     name = "latest-tag"
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "Base image uses the `latest` tag"
 

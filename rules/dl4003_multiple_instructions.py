@@ -75,6 +75,7 @@ class MultipleCmd(_OnlyLastCounts):
 
     code = "DL4003"
     name = "multiple-cmd"
+    instructions = frozenset({"cmd"})
     severity = Severity.WARNING
     summary = "Several CMD instructions in one stage; only the last takes effect"
     aliases = ("MultipleInstructionsDisallowed",)
@@ -112,6 +113,7 @@ class MultipleEntrypoint(_OnlyLastCounts):
 
     code = "DL4004"
     name = "multiple-entrypoint"
+    instructions = frozenset({"entrypoint"})
     severity = Severity.ERROR
     summary = "Several ENTRYPOINT instructions in one stage; only the last takes effect"
     aliases = ("MultipleInstructionsDisallowed",)
@@ -150,6 +152,7 @@ class MultipleHealthcheck(_OnlyLastCounts):
 
     code = "DL3012"
     name = "multiple-healthcheck"
+    instructions = frozenset({"healthcheck"})
     severity = Severity.ERROR
     summary = "Several HEALTHCHECK instructions in one stage; only the last takes effect"
     aliases = ("MultipleInstructionsDisallowed",)

@@ -203,6 +203,7 @@ class EndOfLifeBaseImage(Rule):
 
     code = "DF208"
     name = "end-of-life-base-image"
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "The base image's release has reached its end of life"
 

@@ -91,6 +91,7 @@ class JsonArgsRecommended(Rule):
 
     code = "DL3025"
     name = "json-args-recommended"
+    instructions = frozenset({"cmd", "entrypoint", "healthcheck"})
     severity = Severity.WARNING
     summary = "Use arguments JSON notation for CMD and ENTRYPOINT arguments"
     aliases = ("JSONArgsRecommended",)

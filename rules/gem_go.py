@@ -10,7 +10,7 @@ from dflint.plugin import Context, Rule
 from dflint.shell import ShellWord
 from dflint.shell.packages import PackageCommand, PackageRef, parse_gem, parse_go
 
-from ._gosource import checked_out_later, copied_into_gopath, module_in_sight
+from ._gosource import checked_out_later, copied_into_gopath, gopath_only, module_in_sight
 from ._pkgmgr import RunScript, after_double_dash, package_commands, run_scripts
 from ._pkgvars import expand_packages
 
@@ -128,6 +128,8 @@ class GemPinVersions(Rule):
 
     code = "DL3028"
     name = "gem-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"gem"})
     severity = Severity.WARNING
     summary = "Pin versions in gem install: `gem install <gem>:<version>`"
 
@@ -181,6 +183,10 @@ class GoPinVersions(Rule):
     the project's own source, copied into `$GOPATH/src/<path>` by an earlier COPY/ADD, nor a
     `go get` clone set to a tag afterwards (`cd $GOPATH/src/<path> && git checkout v1.2.3`,
     in the same RUN or under a later WORKDIR).
+
+    A `go get` in GOPATH mode (`GO111MODULE=off`, or a `golang` image before 1.16 with no
+    go.mod in sight) cannot take `@version`: there the message says to check out a tag in the
+    clone instead.
 
     ## Why is this bad?
     Without a version, `go get` (and `go install` outside a module, in GOPATH mode) builds
@@ -254,6 +260,8 @@ class GoPinVersions(Rule):
 
     code = "DL3062"
     name = "go-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"go"})
     severity = Severity.WARNING
     summary = "Pin versions in go: `go install <package>@<version>`"
 
@@ -279,9 +287,13 @@ class GoPinVersions(Rule):
                     if package.version is None and _source_fixed(ctx, item, go, package.name):
                         continue
                     text = package.word.value or package.name
+                    hint = f"use `{package.name}@<version>`"
+                    if go.subcommand == "get" and gopath_only(ctx, item):
+                        hint = ("GOPATH mode takes no `@version`: `go get -d` it, then `git "
+                                "checkout <tag>` in its folder under $GOPATH/src")
                     yield Violation(
                         package.word.span,
-                        f"Pin versions in go: `{text}` has no version (use `{package.name}@<version>`)",
+                        f"Pin versions in go: `{text}` has no version ({hint})",
                     )
 
 

@@ -87,6 +87,7 @@ class RelativeWorkdir(Rule):
 
     code = "DL3000"
     name = "relative-workdir"
+    instructions = frozenset({"workdir"})
     severity = Severity.ERROR
     summary = "Use absolute WORKDIR"
     aliases = ("WorkdirRelativePath",)
@@ -160,6 +161,7 @@ class LastUserRoot(Rule):
 
     code = "DL3002"
     name = "last-user-root"
+    instructions = frozenset({"user"})
     severity = Severity.WARNING
     summary = "Last USER should not be root"
 
@@ -245,6 +247,7 @@ class NonNumericUser(Rule):
 
     code = "DL3066"
     name = "non-numeric-user"
+    instructions = frozenset({"user"})
     severity = Severity.INFO
     summary = "Use a numeric user id"
 
@@ -336,6 +339,7 @@ class InvalidExposePort(Rule):
 
     code = "DL3011"
     name = "invalid-expose-port"
+    instructions = frozenset({"expose"})
     severity = Severity.ERROR
     summary = "Valid UNIX ports range from 0 to 65535"
 
@@ -374,6 +378,7 @@ class OnbuildForbiddenTrigger(Rule):
 
     code = "DL3043"
     name = "onbuild-forbidden-trigger"
+    instructions = frozenset({"onbuild"})
     severity = Severity.ERROR
     summary = "ONBUILD, FROM or MAINTAINER triggered from within ONBUILD"
 
@@ -431,6 +436,8 @@ class EnvSelfReference(Rule):
 
     code = "DL3044"
     name = "env-self-reference"
+    text_contains = frozenset({"$"})
+    instructions = frozenset({"env"})
     severity = Severity.ERROR
     summary = "Do not refer to an environment variable within the same ENV statement where it is defined"
 
@@ -542,6 +549,7 @@ class DeprecatedMaintainer(Rule):
 
     code = "DL4000"
     name = "deprecated-maintainer"
+    instructions = frozenset({"maintainer"})
     severity = Severity.ERROR
     summary = "MAINTAINER is deprecated"
     aliases = ("MaintainerDeprecated",)

@@ -169,6 +169,8 @@ class CopyArchiveThenExtract(Rule):
 
     code = "DL3010"
     name = "copy-archive-then-extract"
+    instructions = frozenset({"copy"})
+    commands = frozenset({"tar", "xz", "gunzip", "bunzip2", "unxz", "zcat", "gzcat", "bzcat", "xzcat"})
     severity = Severity.INFO
     summary = "Use ADD to extract a local tar archive into the image"
 
@@ -308,6 +310,7 @@ class ConsecutiveRuns(Rule):
 
     code = "DL3059"
     name = "consecutive-runs"
+    instructions = frozenset({"run"})
     severity = Severity.INFO
     summary = "Multiple consecutive RUN instructions; consider consolidating them"
 
@@ -437,6 +440,8 @@ class AptUpdateAlone(Rule):
 
     code = "DF205"
     name = "apt-update-alone"
+    instructions = frozenset({"run"})
+    commands = frozenset({"apt-get", "apt", "aptitude"})
     severity = Severity.WARNING
     summary = "apt-get update without an install in the same RUN is cached apart from the install"
 
@@ -620,6 +625,8 @@ class CopyThenChown(Rule):
 
     code = "DF206"
     name = "copy-then-chown"
+    instructions = frozenset({"copy", "add"})
+    commands = frozenset({"chown"})
     severity = Severity.WARNING
     summary = "COPY without --chown followed by RUN chown stores the files twice"
 

@@ -104,6 +104,7 @@ class InvalidLabelKey(Rule):
 
     code = "DL3048"
     name = "invalid-label-key"
+    instructions = frozenset({"label"})
     severity = Severity.STYLE
     summary = "Invalid label key"
 
@@ -158,6 +159,7 @@ class MissingLabel(Rule):
 
     code = "DL3049"
     name = "missing-label"
+    instructions = frozenset[str]()  # with its default options it reports nothing
     severity = Severity.INFO
     summary = "A label required by the label schema is missing"
     Options = LabelSchemaOptions
@@ -206,6 +208,7 @@ class SuperfluousLabel(Rule):
 
     code = "DL3050"
     name = "superfluous-label"
+    instructions = frozenset[str]()  # with its default options it reports nothing
     severity = Severity.INFO
     summary = "Superfluous label present"
     Options = LabelSchemaOptions
@@ -244,6 +247,7 @@ class EmptyLabel(Rule):
 
     code = "DL3051"
     name = "empty-label"
+    instructions = frozenset[str]()  # with its default options it reports nothing
     severity = Severity.WARNING
     summary = "Label is empty"
     Options = LabelSchemaOptions
@@ -261,6 +265,7 @@ class _TypedLabelRule(Rule):
     label_type = ""
     what = ""
     Options = LabelSchemaOptions
+    instructions = frozenset[str]()  # with its default options it reports nothing
 
     @staticmethod
     def valid(value: str) -> bool:  # pragma: no cover - overridden

@@ -91,6 +91,8 @@ class NpmPinVersions(Rule):
 
     code = "DL3016"
     name = "npm-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"npm"})
     severity = Severity.WARNING
     summary = "Pin versions in npm: `npm install <package>@<version>`"
 
@@ -192,6 +194,8 @@ class YarnCacheNotCleaned(Rule):
 
     code = "DL3060"
     name = "yarn-cache-not-cleaned"
+    instructions = frozenset({"run"})
+    commands = frozenset({"yarn"})
     severity = Severity.INFO
     summary = "`yarn cache clean` missing after `yarn install`"
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import fnmatch
 from collections.abc import Iterator
 
+from dflint.base_env import normalise_repository
 from dflint.finding import FixSafety, Severity, Violation
 from dflint.plugin import Context, Rule
 from dflint.shell import ShellWord, SimpleCommand
@@ -13,9 +15,11 @@ from dflint.shell.packages import PackageRef, PipCommand, parse_options, parse_p
 from ._pkgmgr import (
     RunScript,
     command_span,
+    commands_named,
     insert_after,
     mount_covers,
     package_commands,
+    removes,
     run_scripts,
     ships,
 )
@@ -26,6 +30,18 @@ _VCS = ("git+", "hg+", "svn+", "bzr+")
 #: *any* of them, "false" and "0" included (see ``_handle_no_cache_dir`` in pip's cmdoptions).
 _STRTOBOOL = frozenset({"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"})
 NO_CACHE_VAR = "PIP_NO_CACHE_DIR"
+#: Base images whose own Dockerfile turns pip's cache off (`ENV PIP_NO_CACHE_DIR ...`): the
+#: Sentry images ("Sane defaults for pip", also CentOS's sentry-sso) and the Software
+#: Collections' Python images (sclorg/s2i-python-container: UBI, RHEL, CentOS, Fedora).
+_BASES_WITHOUT_PIP_CACHE = (
+    "sentry", "getsentry/sentry", "*/sentry-sso", "*ubi[0-9]*/python-[0-9]*",
+    "*rhel[0-9]*/python-[0-9]*", "*/sclorg/python-[0-9]*", "quay.io/fedora/python-[0-9]*",
+    "centos/python-[0-9]*-centos[0-9]*",
+)
+#: How a RUN names the home directory in a path it deletes (``~/.cache/pip``).
+_HOME_PREFIXES = ("~/", "$HOME/", "${HOME}/")
+#: pip's cache below a home directory: deleting either leaves no cache in the layer.
+_HOME_CACHES = (".cache", ".cache/pip")
 #: pipx install's options that take a value.
 _PIPX_VALUES = frozenset(
     {"--suffix", "--python", "--preinstall", "--pip-args", "-i", "--index-url", "--spec"}
@@ -81,8 +97,9 @@ class PipPinVersions(Rule):
     (`flask==3.0.3`, `'requests>=2.31,<3'`), or is a file, a local path, or a VCS URL with a
     ref (`git+https://github.com/psf/black@24.4.2`).
 
-    A command that installs from a requirements file (`-r`) or with a constraints file (`-c`)
-    is skipped: the versions are pinned there. Values of options such as `--index-url`,
+    A command that installs from a requirements file (`-r`) or with a constraints file (`-c`,
+    or `PIP_CONSTRAINT` set by ENV/ARG or on the command) is skipped: the versions are pinned
+    there. Values of options such as `--index-url`,
     `--target` or `-e` are not packages. pip is recognised by its name wherever it is
     (`/venv/bin/pip`, `sudo -H pip3`, `python -m pip`), and `pipx install` is checked too.
 
@@ -134,6 +151,15 @@ class PipPinVersions(Rule):
     line 6 alone (`$PKGS` holds `flask`): line 5's packages are pinned, and line 4's value is
     whatever `--build-arg EXTRA=...` says.
 
+    ```dockerfile
+    FROM python:3.12-slim
+    COPY constraints.txt /constraints.txt
+    ENV PIP_CONSTRAINT=/constraints.txt
+    RUN pip install --no-cache-dir flask
+    ```
+    hadolint reports line 4; `PIP_CONSTRAINT` is pip's `-c` by environment, and the
+    constraints file pins flask, so dflint does not.
+
     dflint does not read RUNs under a PowerShell or cmd SHELL (or a Windows base image's
     default cmd), nor exec-form RUNs of a program other than a shell
     (`RUN ["pip", "install", "flask"]`); hadolint parses both as bash.
@@ -144,13 +170,19 @@ class PipPinVersions(Rule):
 
     code = "DL3013"
     name = "pip-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"pip"})
     severity = Severity.WARNING
     summary = "Pin versions in pip: `pip install <package>==<version>` or `pip install -r <file>`"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for item in run_scripts(ctx):
+            if ctx.model.scope_at(item.run).env().get("PIP_CONSTRAINT", "").strip():
+                continue  # every install of the stage is constrained (pip's `-c` by ENV)
             for pip in pip_installs(item) + pipx_installs(item):
                 if pip.requirement_files or pip.constraint_files:
+                    continue
+                if any(a.name == "PIP_CONSTRAINT" and a.value for a in pip.command.assignments):
                     continue
                 for package in pip.packages:
                     if package.kind == "dynamic":
@@ -172,8 +204,14 @@ class PipNoCacheDir(Rule):
 
     Exempt: `PIP_NO_CACHE_DIR` set by `ENV` or `ARG` in the stage (or a stage it builds on),
     given to the command (`PIP_NO_CACHE_DIR=1 pip install ...`, `env PIP_NO_CACHE_DIR=1 ...`)
-    or exported earlier in the RUN; and a cache or tmpfs mount on the pip cache
-    (`--mount=type=cache,target=/root/.cache/pip`). `pipx` and `pipenv` are other programs.
+    or exported earlier in the RUN; a cache or tmpfs mount on the pip cache
+    (`--mount=type=cache,target=/root/.cache/pip`); a RUN that empties the cache after the
+    install (`rm -rf ~/.cache/pip`, `/root/.cache`, `$HOME/.cache`, `pip cache purge`); and a
+    stage built on an image that turns the cache off itself: the Sentry images (`sentry`,
+    `getsentry/sentry`, `*/sentry-sso`) and the Software Collections' Python images
+    (`registry.access.redhat.com/ubi9/python-312`, `quay.io/sclorg/python-312-c9s`,
+    `centos/python-38-centos7`...), which set `PIP_NO_CACHE_DIR`.
+    `pipx` and `pipenv` are other programs.
     Only stages whose layers ship are checked: an output stage (the last one, or one no other
     stage uses) and the stages it builds on; a stage only read by `COPY --from` ships nothing.
 
@@ -215,6 +253,24 @@ class PipNoCacheDir(Rule):
     Both lines fill pip's cache; hadolint does not recognise pip called by a path or behind
     `sudo` and misses them.
 
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN pip install flask==3.0.3 && rm -rf ~/.cache/pip
+    RUN pip install gunicorn==23.0.0 && pip cache purge
+    RUN pip install click==8.1.7 && rm -rf /tmp/*
+    ```
+    hadolint reports lines 2, 3 and 4. The first two RUNs empty pip's cache before their
+    layer is saved, which leaves it as clean as `--no-cache-dir`; dflint reports line 4 only.
+
+    ```dockerfile
+    FROM registry.access.redhat.com/ubi9/python-312
+    RUN pip install flask==3.0.3
+    ```
+    hadolint reports line 2; the image sets `PIP_NO_CACHE_DIR=off` (which turns the cache
+    off), so dflint does not. Other bases may turn the cache off too (Home Assistant's add-on
+    bases in `/etc/pip.conf`); dflint knows only the images above, and nothing of a base
+    named by a build argument without a default (`FROM $BUILD_FROM`), and reports those.
+
     dflint does not read RUNs under a PowerShell or cmd SHELL (or a Windows base image's
     default cmd), nor exec-form RUNs of a program other than a shell
     (`RUN ["pip", "install", "flask==3.0.3"]`); hadolint parses both as bash.
@@ -236,6 +292,8 @@ class PipNoCacheDir(Rule):
 
     code = "DL3042"
     name = "pip-cache-dir"
+    instructions = frozenset({"run"})
+    commands = frozenset({"pip"})
     severity = Severity.WARNING
     summary = "Avoid use of cache directory with pip: `pip install --no-cache-dir <package>`"
     fix_safety = FixSafety.SAFE
@@ -246,10 +304,12 @@ class PipNoCacheDir(Rule):
                 continue
             if _disabled(ctx.model.scope_at(item.run).env().get(NO_CACHE_VAR)):
                 continue
+            if _base_disables_cache(ctx, item):
+                continue
             for pip in pip_installs(item):
                 if pip.no_cache_dir or pip.subcommand_word is None:
                     continue
-                if _set_inline(item, pip.command):
+                if _set_inline(item, pip.command) or _cache_deleted_after(item, pip.command):
                     continue
                 yield Violation(
                     command_span(pip.command),
@@ -277,3 +337,44 @@ def _set_inline(item: RunScript, pip: SimpleCommand) -> bool:
             if eq and name == NO_CACHE_VAR and _disabled(value):
                 return True
     return False
+
+
+def _cache_deleted_after(item: RunScript, pip: SimpleCommand) -> bool:
+    """Whether the RUN empties pip's cache after this install: ``pip cache purge``, or an ``rm``
+    of ``~/.cache/pip`` (``$HOME/.cache``, ``/root/.cache/pip``, ``/home/app/.cache``...). The
+    layer then holds no cache, as with ``--no-cache-dir``."""
+    if removes(item.script, pip, "/root/.cache/pip"):
+        return True
+    for later in package_commands(item.script, parse_pip):
+        if later.command.start > pip.start and later.subcommand == "cache" and [
+                o.value for o in later.operands[:1]] == ["purge"]:
+            return True
+    for rm in commands_named(item.script, "rm"):
+        if rm.start > pip.start and any(_names_home_cache(w.unquoted) for w in rm.args):
+            return True
+    return False
+
+
+def _names_home_cache(path: str) -> bool:
+    """``~/.cache/pip``, ``$HOME/.cache``, ``/home/app/.cache/pip/`` (any user's home)."""
+    path = path.rstrip("/")
+    for prefix in _HOME_PREFIXES:
+        if path.startswith(prefix):
+            return path[len(prefix):] in _HOME_CACHES
+    parts = path.split("/")
+    return len(parts) >= 4 and parts[:2] == ["", "home"] and "/".join(parts[3:]) in _HOME_CACHES
+
+
+def _base_disables_cache(ctx: Context, item: RunScript) -> bool:
+    """Whether the stage's root base image is one that sets ``PIP_NO_CACHE_DIR`` itself."""
+    stage = ctx.model.stage_of(item.owner)
+    seen: set[int] = set()
+    while stage is not None and stage.parent is not None and stage.index not in seen:
+        seen.add(stage.index)
+        stage = stage.parent
+    repository = stage.base.repository if stage is not None else None
+    if not repository:
+        return False
+    name = normalise_repository(repository)
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in _BASES_WITHOUT_PIP_CACHE)
+

@@ -146,6 +146,7 @@ class SecretsUsedInArgOrEnv(Rule):
 
     code = "DF108"
     name = "secrets-used-in-arg-or-env"
+    instructions = frozenset({"arg", "env"})
     severity = Severity.WARNING
     summary = "Sensitive data should not be passed with ARG or ENV"
     aliases = ("SecretsUsedInArgOrEnv",)
@@ -226,6 +227,7 @@ class SensitiveArgOrEnv(Rule):
 
     code = "DL3064"
     name = "sensitive-arg-or-env"
+    instructions = frozenset({"arg", "env"})
     severity = Severity.WARNING
     summary = "ARG/ENV may expose sensitive data"
 

@@ -145,6 +145,7 @@ class SecretTokenInValue(Rule):
 
     code = "DF201"
     name = "secret-token-in-value"
+    instructions = frozenset({"arg", "env"})
     severity = Severity.ERROR
     summary = "ARG/ENV value contains a credential (access key, token, private key)"
 
@@ -231,6 +232,7 @@ class PasswordInValue(Rule):
 
     code = "DF202"
     name = "password-in-value"
+    instructions = frozenset({"arg", "env"})
     severity = Severity.WARNING
     summary = "ARG/ENV value embeds a password-like literal"
 
@@ -393,6 +395,8 @@ class PipeToShell(Rule):
 
     code = "DF203"
     name = "pipe-to-shell"
+    instructions = frozenset({"run", "cmd", "entrypoint", "healthcheck"})
+    commands = frozenset({"curl", "wget", "fetch"})
     severity = Severity.WARNING
     summary = "A downloaded script is run without verification (curl | sh)"
 
@@ -473,6 +477,7 @@ class AddRemoteWithoutChecksum(Rule):
 
     code = "DF204"
     name = "add-remote-without-checksum"
+    instructions = frozenset({"add"})
     severity = Severity.WARNING
     summary = "ADD of a remote URL without --checksum"
 

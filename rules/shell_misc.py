@@ -77,6 +77,8 @@ class PointlessCommand(Rule):
 
     code = "DL3001"
     name = "pointless-command"
+    instructions = frozenset({"run"})
+    commands = frozenset({"free", "kill", "mount", "ps", "service", "shutdown", "ssh", "top", "vim"})
     severity = Severity.INFO
     summary = "Commands such as ssh, vim, service or ps make no sense in a container build"
 
@@ -148,6 +150,8 @@ class UseOfSudo(Rule):
 
     code = "DL3004"
     name = "use-of-sudo"
+    instructions = frozenset({"run"})
+    commands = frozenset({"sudo"})
     severity = Severity.ERROR
     summary = "Do not use sudo; use USER (or gosu at run time)"
 
@@ -215,6 +219,8 @@ class UseraddWithoutNoLogInit(Rule):
 
     code = "DL3046"
     name = "useradd-without-no-log-init"
+    instructions = frozenset({"run"})
+    commands = frozenset({"useradd"})
     severity = Severity.WARNING
     summary = "useradd with a high UID needs -l (--no-log-init) to avoid a huge layer"
     fix_safety = FixSafety.SAFE
@@ -336,6 +342,8 @@ class WgetWithoutProgress(Rule):
 
     code = "DL3047"
     name = "wget-without-progress"
+    instructions = frozenset({"run"})
+    commands = frozenset({"wget"})
     severity = Severity.INFO
     summary = "wget without --progress (or -q/-nv) floods the build log"
 
@@ -398,6 +406,8 @@ class WgetAndCurl(Rule):
 
     code = "DL4001"
     name = "wget-and-curl"
+    instructions = frozenset({"run"})
+    commands = frozenset({"curl", "wget"})
     severity = Severity.WARNING
     summary = "Either use wget or curl, but not both"
 
@@ -514,6 +524,8 @@ class RelinkBinSh(Rule):
 
     code = "DL4005"
     name = "relink-bin-sh"
+    instructions = frozenset({"run"})
+    commands = frozenset({"ln"})
     severity = Severity.WARNING
     summary = "Use SHELL to change the default shell, not a new /bin/sh link"
 
@@ -606,6 +618,8 @@ class PipeWithoutPipefail(Rule):
 
     code = "DL4006"
     name = "pipe-without-pipefail"
+    text_contains = frozenset({"|"})
+    instructions = frozenset({"run"})
     severity = Severity.WARNING
     summary = "Set SHELL with -o pipefail before a RUN that uses a pipe"
 

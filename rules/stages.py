@@ -49,6 +49,7 @@ class DuplicateStageName(Rule):
 
     code = "DL3024"
     name = "duplicate-stage-name"
+    instructions = frozenset({"from"})
     severity = Severity.ERROR
     summary = "Stage names must be unique"
     aliases = ("DuplicateStageName",)
@@ -94,6 +95,7 @@ class ReservedStageName(Rule):
 
     code = "DL3063"
     name = "reserved-stage-name"
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "Stage name is a reserved word"
     aliases = ("ReservedStageName",)
@@ -132,6 +134,8 @@ class PinnedPlatform(Rule):
 
     code = "DL3029"
     name = "pinned-platform"
+    text_contains = frozenset({"--platform"})
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "Do not use --platform with FROM"
 
@@ -171,6 +175,8 @@ class RedundantTargetPlatform(Rule):
 
     code = "DL3065"
     name = "redundant-target-platform"
+    text_contains = frozenset({"--platform"})
+    instructions = frozenset({"from"})
     severity = Severity.WARNING
     summary = "--platform=$TARGETPLATFORM is redundant"
     aliases = ("RedundantTargetPlatform",)
@@ -265,6 +271,7 @@ class UntrustedRegistry(Rule):
 
     code = "DL3026"
     name = "untrusted-registry"
+    instructions = frozenset[str]()  # with its default options it reports nothing
     severity = Severity.ERROR
     summary = "Use only allowed registries"
     Options = TrustedRegistryOptions

@@ -174,6 +174,8 @@ class YumMissingYes(Rule):
 
     code = "DL3030"
     name = "yum-missing-yes"
+    instructions = frozenset({"run"})
+    commands = frozenset({"yum"})
     severity = Severity.WARNING
     summary = "Use the -y switch to avoid manual input: `yum install -y <package>`"
 
@@ -242,6 +244,8 @@ class YumCleanAllMissing(Rule):
 
     code = "DL3032"
     name = "yum-clean-all-missing"
+    instructions = frozenset({"run"})
+    commands = frozenset({"yum"})
     severity = Severity.WARNING
     summary = "`yum clean all` missing after yum command"
 
@@ -300,6 +304,8 @@ class YumPinVersions(Rule):
 
     code = "DL3033"
     name = "yum-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"yum"})
     severity = Severity.WARNING
     summary = "Specify version with `yum install -y <package>-<version>`"
 
@@ -351,6 +357,8 @@ class DnfMissingYes(Rule):
 
     code = "DL3038"
     name = "dnf-missing-yes"
+    instructions = frozenset({"run"})
+    commands = frozenset({"dnf"})
     severity = Severity.WARNING
     summary = "Use the -y switch to avoid manual input: `dnf install -y <package>`"
 
@@ -425,6 +433,8 @@ class DnfCleanAllMissing(Rule):
 
     code = "DL3040"
     name = "dnf-clean-all-missing"
+    instructions = frozenset({"run"})
+    commands = frozenset({"dnf"})
     severity = Severity.WARNING
     summary = "`dnf clean all` missing after dnf command"
 
@@ -477,6 +487,8 @@ class DnfPinVersions(Rule):
 
     code = "DL3041"
     name = "dnf-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"dnf"})
     severity = Severity.WARNING
     summary = "Specify version with `dnf install -y <package>-<version>`"
 

@@ -49,6 +49,8 @@ class ZypperMissingNonInteractive(Rule):
 
     code = "DL3034"
     name = "zypper-missing-non-interactive"
+    instructions = frozenset({"run"})
+    commands = frozenset({"zypper"})
     severity = Severity.WARNING
     summary = "Non-interactive switch missing from `zypper` command: `zypper install -y`"
 
@@ -89,6 +91,8 @@ class ZypperDistUpgrade(Rule):
 
     code = "DL3035"
     name = "zypper-dist-upgrade"
+    instructions = frozenset({"run"})
+    commands = frozenset({"zypper"})
     severity = Severity.WARNING
     summary = "Do not use `zypper dist-upgrade`"
 
@@ -139,6 +143,8 @@ class ZypperCleanMissing(Rule):
 
     code = "DL3036"
     name = "zypper-clean-missing"
+    instructions = frozenset({"run"})
+    commands = frozenset({"zypper"})
     severity = Severity.WARNING
     summary = "`zypper clean` missing after zypper use"
 
@@ -192,6 +198,8 @@ class ZypperPinVersions(Rule):
 
     code = "DL3037"
     name = "zypper-pin-versions"
+    instructions = frozenset({"run"})
+    commands = frozenset({"zypper"})
     severity = Severity.WARNING
     summary = "Specify version with `zypper install -y <package>=<version>`"
 

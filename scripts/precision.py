@@ -15,6 +15,13 @@ same instruction, and a judgement survives rewording of the message.
     python scripts/precision.py --unjudged DF001 [--limit N] [--seed S]
                                                 # stubs to judge: unjudged findings of one rule, as JSON lines
     python scripts/precision.py --json          # the table as JSON (for the closing note, for diffs)
+    python scripts/precision.py --heldout [...] # the same over the held-out set only (see below)
+
+The held-out set (``fixtures/heldout/``, verdicts in ``fixtures/judged/heldout/<CODE>.jsonl``) is a
+second sample of real files that no rule was tuned on: its precision is our estimate of precision on
+files we have never seen. A held-out judgement names its file by its path from the repository root
+(``fixtures/heldout/<name>``); a plain name is a shared-corpus file. Without ``--heldout`` the report
+prints the corpus table, then the held-out table on its own.
 
 The same module backs ``tests/test_judged_findings.py``, which fails when a judged FP comes back or
 a judged TP disappears. Run it from another checkout (``--judged DIR``) to measure the same verdicts
@@ -34,6 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 JUDGED_DIR = ROOT / "fixtures" / "judged"
+HELDOUT_JUDGED_DIR = JUDGED_DIR / "heldout"
+HELDOUT_DIR = ROOT / "fixtures" / "heldout"
 VERDICTS = ("TP", "FP", "debatable")
 
 
@@ -45,7 +54,21 @@ def corpus_dir() -> Path:
     raise SystemExit("precision: the shared corpus (../shared/corpus/realworld) is not there")
 
 
-Key = tuple[str, str, int]  # (corpus file name, code, line)
+def checkout_of(judged: Path) -> Path:
+    """The checkout a judged folder belongs to: held-out file paths are relative to it (so
+    ``--judged OTHER/fixtures/judged/heldout`` lints OTHER's copies of the held-out files)."""
+    for folder in (judged.resolve(), *judged.resolve().parents):
+        if (folder / "fixtures" / "heldout").is_dir():
+            return folder
+    return ROOT
+
+
+def source(name: str, root: Path = ROOT) -> Path:
+    """Where a judged file is: a path from the repository root (held-out set) or a corpus name."""
+    return root / name if "/" in name else corpus_dir() / name
+
+
+Key = tuple[str, str, int]  # (corpus file name or held-out path, code, line)
 
 
 @dataclass(frozen=True)
@@ -128,17 +151,16 @@ def _judgement(record: object, where: str) -> Judgement:
                      str(record.get("known", "")))
 
 
-def lint(files: Iterable[str]) -> list[Reported]:
-    """dflint's findings on corpus files, default configuration (as a user without a config sees them)."""
+def lint(files: Iterable[str], root: Path = ROOT) -> list[Reported]:
+    """dflint's findings on judged files, default configuration (as a user without a config sees them)."""
     from dflint.config import ConfigResolver
     from dflint.engine import Linter, load_registry
 
     registry = load_registry()
     linter = Linter(registry, ConfigResolver(registry, isolated=True).settings_for)
-    folder = corpus_dir()
     reported: list[Reported] = []
     for name in sorted(set(files)):
-        outcome = linter.lint_path(folder / name, name)
+        outcome = linter.lint_path(source(name, root), name.rsplit("/", 1)[-1])
         reported.extend(Reported(name, f.code, f.span.start_line, f.span.start_col, f.message)
                         for f in outcome.findings)
     return reported
@@ -147,6 +169,15 @@ def lint(files: Iterable[str]) -> list[Reported]:
 def corpus_files() -> list[str]:
     folder = corpus_dir()
     return sorted(p.name for p in folder.iterdir()
+                  if p.is_file() and not p.name.endswith((".md", ".json", ".jsonl")))
+
+
+def heldout_files(root: Path = ROOT) -> list[str]:
+    """The held-out set's files, as paths from the repository root."""
+    folder = root / HELDOUT_DIR.relative_to(ROOT)
+    if not folder.is_dir():
+        return []
+    return sorted(f"{HELDOUT_DIR.relative_to(ROOT).as_posix()}/{p.name}" for p in folder.iterdir()
                   if p.is_file() and not p.name.endswith((".md", ".json", ".jsonl")))
 
 
@@ -246,10 +277,13 @@ def table(scores: dict[str, RuleScore], corpus_unjudged: Counter[str] | None = N
            + (f" {sum(corpus_unjudged.values())} |" if corpus_unjudged is not None else ""))
 
 
-def stubs(code: str, judgements: Sequence[Judgement], limit: int, seed: int) -> Iterator[str]:
-    """Unjudged findings of one rule over the whole corpus, as JSON lines with an empty verdict."""
+def stubs(code: str, judgements: Sequence[Judgement], limit: int, seed: int,
+          universe: Sequence[str] | None = None, root: Path = ROOT) -> Iterator[str]:
+    """Unjudged findings of one rule over the whole corpus (or ``universe``), as JSON lines with an
+    empty verdict."""
     judged = {j.key for j in judgements}
-    candidates = [r for r in lint(corpus_files()) if r.code == code and r.key not in judged]
+    files = corpus_files() if universe is None else universe
+    candidates = [r for r in lint(files, root) if r.code == code and r.key not in judged]
     unique: dict[Key, Reported] = {}
     for r in candidates:
         unique.setdefault(r.key, r)
@@ -260,40 +294,24 @@ def stubs(code: str, judgements: Sequence[Judgement], limit: int, seed: int) -> 
                           "message": r.message})
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--judged", type=Path, default=JUDGED_DIR, help="folder of <CODE>.jsonl judgements")
-    parser.add_argument("--all", action="store_true",
-                        help="also count unjudged findings over the whole corpus")
-    parser.add_argument("--unjudged", metavar="CODE", help="print stubs for unjudged findings of CODE")
-    parser.add_argument("--limit", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", action="store_true", help="print the per-rule scores as JSON")
-    args = parser.parse_args(argv)
+def report(judgements: Sequence[Judgement], universe: Sequence[str] | None, root: Path, where: str) -> int:
+    """Print one set's table, its regressions and its unjudged findings; the number of regressions.
 
-    judgements = load_judgements(args.judged)
-    if args.unjudged:
-        for line in stubs(args.unjudged, judgements, args.limit, args.seed):
-            print(line)
-        return 0
+    ``universe``: every file of the set, to count unjudged findings over all of it (``--all``);
+    ``where``: the folder its verdicts go to, for the hint."""
     files = {j.file for j in judgements}
-    corpus_unjudged: Counter[str] | None = None
-    if args.all:
-        everything = lint(corpus_files())
+    set_unjudged: Counter[str] | None = None
+    if universe is not None:
+        everything = lint(universe, root)
         judged = {j.key for j in judgements}
-        corpus_unjudged = Counter(code for (_, code, _) in {r.key for r in everything} - judged)
+        set_unjudged = Counter(code for (_, code, _) in {r.key for r in everything} - judged)
         reported = [r for r in everything if r.file in files]
     else:
-        reported = lint(files)
-    scores = score(judgements, reported)
-    if args.json:
-        print(json.dumps({code: {**vars(s), "precision": s.precision, "recall": s.recall}
-                          for code, s in sorted(scores.items())}, indent=1))
-        return 0
+        reported = lint(files, root)
     verdicts = Counter(j.verdict for j in judgements)
     print(f"{len(judgements)} judged findings on {len(files)} files "
           f"({verdicts['TP']} TP, {verdicts['FP']} FP, {verdicts['debatable']} debatable)\n")
-    for row in table(scores, corpus_unjudged):
+    for row in table(score(judgements, reported), set_unjudged):
         print(row)
     problems = regressions(judgements, reported)
     if problems:
@@ -306,10 +324,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         if r.key not in judged_keys:
             by_rule[r.code].append(r)
     if by_rule:
-        print("\nunjudged findings on judged files (judge them: add lines to fixtures/judged/<CODE>.jsonl):")
+        print(f"\nunjudged findings on judged files (judge them: add lines to {where}/<CODE>.jsonl):")
         for code in sorted(by_rule):
             for r in sorted({r.key: r for r in by_rule[code]}.values(), key=lambda r: r.key)[:10]:
                 print(f"  {r.file}:{r.line} {r.code} {r.message}")
+    return len(problems)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--judged", type=Path, default=None,
+                        help="folder of <CODE>.jsonl judgements (default fixtures/judged, "
+                             "or fixtures/judged/heldout with --heldout)")
+    parser.add_argument("--heldout", action="store_true",
+                        help="the held-out set only (fixtures/heldout, verdicts in fixtures/judged/heldout)")
+    parser.add_argument("--all", action="store_true",
+                        help="also count unjudged findings over the whole corpus (or held-out set)")
+    parser.add_argument("--unjudged", metavar="CODE", help="print stubs for unjudged findings of CODE")
+    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", action="store_true", help="print the per-rule scores as JSON")
+    args = parser.parse_args(argv)
+
+    judged_dir: Path = args.judged or (HELDOUT_JUDGED_DIR if args.heldout else JUDGED_DIR)
+    root = checkout_of(judged_dir)
+    judgements = load_judgements(judged_dir)
+    universe = heldout_files(root) if args.heldout else None
+    if args.unjudged:
+        for line in stubs(args.unjudged, judgements, args.limit, args.seed, universe, root):
+            print(line)
+        return 0
+    if args.json:
+        scores = score(judgements, lint({j.file for j in judgements}, root))
+        print(json.dumps({code: {**vars(s), "precision": s.precision, "recall": s.recall}
+                          for code, s in sorted(scores.items())}, indent=1))
+        return 0
+    if args.heldout:
+        print("# held-out set: real files no rule was tuned on (fixtures/heldout)\n")
+        return 1 if report(judgements, universe if args.all else None, root, "fixtures/judged/heldout") else 0
+    problems = report(judgements, corpus_files() if args.all else None, root, "fixtures/judged")
+    heldout = load_judgements(judged_dir / "heldout") if (judged_dir / "heldout").is_dir() else []
+    if heldout:
+        print("\n# held-out set: real files no rule was tuned on (fixtures/heldout); "
+              "its precision is our estimate for files we have never seen\n")
+        universe = heldout_files(root) if args.all else None
+        problems += report(heldout, universe, root, "fixtures/judged/heldout")
     return 1 if problems else 0
 
 

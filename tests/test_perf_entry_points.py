@@ -63,7 +63,8 @@ def test_cached_load_walks_attributes(cache_home: Path) -> None:
 
 def test_cache_can_be_turned_off(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DFLINT_NO_CACHE", "1")
-    assert type(plugin.installed_entry_points()[0]).__name__ == "EntryPoint"
+    found = [(ep.name, ep.value) for ep in plugin.installed_entry_points()]
+    assert found == _importlib_view(plugin.ENTRY_POINT_GROUP)  # read from the files each time
     assert not (cache_home / "dflint").exists()
 
 
@@ -79,3 +80,45 @@ def test_alternating_contexts_both_stay_cached(
     monkeypatch.undo()
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
     assert type(plugin.installed_entry_points()[0]).__name__ == "_CachedEntryPoint"
+
+
+def _importlib_view(group: str) -> list[tuple[str, str]]:
+    from importlib.metadata import entry_points
+
+    return sorted((ep.name, ep.value) for ep in entry_points(group=group))
+
+
+def _our_view(group: str) -> list[tuple[str, str]] | None:
+    found = plugin._read_entry_point_files(group)
+    return None if found is None else sorted((ep.name, ep.value) for ep in found)
+
+
+def test_entry_point_files_are_read_as_importlib_metadata_reads_them() -> None:
+    compared = 0
+    groups = (plugin.ENTRY_POINT_GROUP, "pytest11", "console_scripts", "pygments.lexers", "no.such")
+    for group in groups:
+        ours = _our_view(group)
+        if ours is None:  # a value importlib.metadata must parse (extras): it is asked instead
+            continue
+        assert ours == _importlib_view(group), group
+        compared += 1
+    assert compared >= 3
+
+
+def test_a_shadowed_or_duplicated_distribution_counts_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    _dist(first, "Acme_Rules", "acme_rules")
+    info = second / "acme.rules-2.0.dist-info"  # the same distribution, later on sys.path
+    info.mkdir()
+    (info / "entry_points.txt").write_text(
+        "# comment\n[dflint.rules]\n  other = other_rules:RULES  \n\n[console_scripts]\nx = y:z\n",
+        encoding="utf-8")
+    _dist(second, "zeta", "zeta_rules")
+    monkeypatch.syspath_prepend(str(second))
+    monkeypatch.syspath_prepend(str(first))
+    assert _our_view(plugin.ENTRY_POINT_GROUP) == _importlib_view(plugin.ENTRY_POINT_GROUP)
+    # The first Acme_Rules on sys.path, not the shadowed one:
+    assert ("Acme_Rules", "acme_rules") in (_our_view(plugin.ENTRY_POINT_GROUP) or [])

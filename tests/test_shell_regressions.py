@@ -180,3 +180,32 @@ def test_corpus_slice_has_no_duplicates() -> None:
 def test_whole_corpus_has_no_duplicates() -> None:
     files = sorted(p for p in CORPUS.iterdir() if p.is_file())
     assert _corpus_duplicates(files) == []
+
+
+# tree-sitter-bash#337: `{` then a 4-byte UTF-8 character reads out of bounds. Whether the process
+# dies depends on the memory layout, so the check runs in a child process, many times over, with
+# code points that crashed 2 to 4 runs in 5 before the fix.
+_ASTRAL_AFTER_BRACE = ["{\U000ca31f", "x {\U000e0001", "echo {\U000f0000,b}", "m\xe4{\U0010ffff",
+                       "{\U000d0000", "a={\U000b0000}; echo $a"]
+
+
+def test_astral_character_after_a_brace_does_not_crash_the_shell_parser() -> None:
+    import subprocess
+    import sys
+
+    child = (
+        "from dflint.shell import analyse_script\n"
+        f"cases = {_ASTRAL_AFTER_BRACE!r}\n"
+        "for _ in range(40):\n"
+        "    for case in cases:\n"
+        "        analyse_script(case)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_astral_characters_keep_their_text_and_offsets() -> None:
+    script = "echo {\U0001f680,\U000ca31f} \U00020000done"
+    [command] = analyse_script(script).commands
+    assert [w.text for w in command.words] == ["echo", "{\U0001f680,\U000ca31f}", "\U00020000done"]
+    assert all(script[w.start:w.end] == w.text for w in command.words)

@@ -102,3 +102,15 @@ def test_mismatch_is_an_error() -> None:
     steps = parse_steps("#5 [2/2] COPY a b\n#5 CACHED\n")
     with pytest.raises(ValueError, match="BuildKit ran"):
         map_steps(steps, "FROM debian:bookworm-slim\nRUN true\n")
+
+
+def test_workdir_root_counts_in_the_total_but_has_no_step() -> None:
+    """Real 0.8 output: ``WORKDIR /`` makes no mkdir step, yet BuildKit's ``n`` counts it."""
+    log = (
+        "#5 [2/5] WORKDIR /one\n#5 DONE 0.1s\n#6 [3/5] COPY a.txt ./\n#6 DONE 0.2s\n"
+        "#7 [4/5] RUN ls /one /two || true\n#7 CACHED\n"
+    )
+    text = "FROM busybox:1.35\nWORKDIR /one\nCOPY a.txt ./\nWORKDIR /\nRUN ls /one /two || true\n"
+    result = BuildResult(log, parse_steps(log))
+    map_steps(result.steps, text)
+    assert result.verdicts() == {2: "miss", 3: "miss", 5: "hit"}

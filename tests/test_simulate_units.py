@@ -7,11 +7,11 @@ import io
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from git_support import git
 
 from dflint.parser import parse_text
 from dflint.simulate import DirContext, history, plan, simulate
@@ -432,29 +432,18 @@ def test_record_and_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main([str(ctx), "--baseline", str(tmp_path / "bad.json")]) == 2
 
 
-def _git(repo: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@t",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@t",
-    }
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     shutil.copytree(FIX / "seed_003_python_slim" / "context", root)
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", ".")
-    _git(root, "commit", "-qm", "c0")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "c0")
     for n in range(3):
         (root / "app.py").write_text(f"print({n})\n")
-        _git(root, "commit", "-qam", f"app {n}")
+        git(root, "commit", "-qam", f"app {n}")
     (root / "requirements.txt").write_text("Flask\nrequests\n")
-    _git(root, "commit", "-qam", "deps")
+    git(root, "commit", "-qam", "deps")
     return root
 
 

@@ -1,8 +1,11 @@
-"""The Lark LALR grammar of logical lines, loaded from the pre-generated standalone module.
+"""The Lark LALR grammar of logical lines (``dockerfile.lark``), run from pre-built tables.
 
-Why standalone: building LALR tables from ``dockerfile.lark`` costs tens of milliseconds at every
-start; ``_standalone.py`` is generated once (``python -m dflint.grammar``) and committed, and
-``tests/test_parser_grammar.py`` fails if it no longer matches the ``.lark`` file.
+Why pre-built: building LALR tables from the grammar costs tens of milliseconds, and Lark's own
+runtime (its standalone module) cost a one-file lint a tenth of its time to import. So
+``python -m dflint.grammar`` has Lark build the parser once and writes what it computed (LALR
+states, rules, each state's lexer patterns) to ``_tables.py``, which :mod:`dflint.grammar.lalr`
+runs; ``tests/test_parser_grammar.py`` fails if the tables no longer match the grammar, and
+compares the result with Lark's own parser.
 """
 
 from __future__ import annotations
@@ -13,134 +16,143 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from dflint.grammar.lalr import Parser
+
     GRAMMAR_PATH: Path
-    STANDALONE_PATH: Path
+    TABLES_PATH: Path
 
 STARTS = ("start_bs", "start_bt")
 
 
 def __getattr__(name: str) -> Any:
-    # GRAMMAR_PATH / STANDALONE_PATH are built on first use: pathlib is not needed to parse,
+    # GRAMMAR_PATH / TABLES_PATH are built on first use: pathlib is not needed to parse,
     # and `dflint parse` should not pay for importing it.
-    if name in ("GRAMMAR_PATH", "STANDALONE_PATH"):
+    if name in ("GRAMMAR_PATH", "TABLES_PATH"):
         from pathlib import Path
 
-        file = "dockerfile.lark" if name == "GRAMMAR_PATH" else "_standalone.py"
+        file = "dockerfile.lark" if name == "GRAMMAR_PATH" else "_tables.py"
         return Path(__file__).with_name(file)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-_parser: Any = None
+_parser: Parser | None = None
 
 
-def get_parser() -> Any:
-    """The shared ``Lark_StandAlone`` instance (built on first use, then reused)."""
+def get_parser() -> Parser:
+    """The shared parser (its lexers compiled on first use, then reused)."""
     global _parser
     if _parser is None:
-        from dflint.grammar._standalone import Lark_StandAlone
+        from dflint.grammar.lalr import Parser
 
-        _parser = Lark_StandAlone()  # type: ignore[no-untyped-call]
+        _parser = Parser()
     return _parser
 
 
-def generate() -> str:
-    """Regenerate the standalone module's source from the grammar (needs the ``lark`` package)."""
-    import io
-    from contextlib import redirect_stdout
-
+def fresh_lark() -> Any:
+    """Lark's own parser for the grammar (needs the ``lark`` package): the reference."""
     from lark import Lark
-    from lark.tools.standalone import gen_standalone
 
-    lark_inst = Lark(
-        __getattr__("GRAMMAR_PATH").read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        start=list(STARTS),
-    )
-    out = io.StringIO()
-    with redirect_stdout(out):
-        gen_standalone(lark_inst, out=out)  # type: ignore[no-untyped-call]
-    return _slim(out.getvalue())
+    return Lark(__getattr__("GRAMMAR_PATH").read_text(encoding="utf-8"), parser="lalr",
+                lexer="contextual", start=list(STARTS))
 
 
-_NULL_LOGGER = """class _NullLogger:
-    # dflint: the generated module's logging/inspect imports cost ~30 ms of start-up; lark only
-    # logs grammar-construction diagnostics, which never happen with prebuilt tables.
-    def __getattr__(self, name):
-        return lambda *a, **k: None
+def generate() -> str:
+    """The source of ``_tables.py``: what Lark computes for the grammar, states numbered in a
+    canonical order (Lark's own numbering changes from run to run) so the file is reproducible."""
+    import lark
+
+    built = fresh_lark()
+    frontend = built.parser
+    table = frontend.parser.parser.parse_table
+    _check_supported(built, frontend)
+
+    # Number the states breadth-first from the start states, following symbols in name order.
+    order: dict[int, int] = {}
+    queue = [table.start_states[start] for start in STARTS]
+    while queue:
+        state = queue.pop(0)
+        if state in order:
+            continue
+        order[state] = len(order)
+        for symbol in sorted(table.states[state]):
+            action, arg = table.states[state][symbol]
+            if action.name == "Shift":
+                queue.append(arg)
+    missing = set(table.states) - set(order)
+    if missing:
+        raise ValueError(f"unreachable LALR states: {sorted(missing)}")
+
+    rules = sorted({arg for actions in table.states.values() for action, arg in actions.values()
+                    if action.name == "Reduce"},
+                   key=lambda r: (r.origin.name, [s.name for s in r.expansion]))
+    rule_index = {rule: i for i, rule in enumerate(rules)}
+    patterns: list[str] = []
+    lexers: list[int] = []
+    states: list[dict[str, tuple[int, int]]] = []
+    for state in sorted(order, key=order.__getitem__):
+        actions = table.states[state]
+        states.append({
+            symbol: (0, order[arg]) if action.name == "Shift" else (1, rule_index[arg])
+            for symbol, (action, arg) in sorted(actions.items())
+        })
+        mres = frontend.lexer.lexers[state].scanner._mres
+        if len(mres) > 1:
+            raise ValueError("a lexer state needs more than one regular expression")
+        pattern = mres[0].pattern if mres else "(?!)"  # a state that accepts no terminal
+        if pattern not in patterns:
+            patterns.append(pattern)
+        lexers.append(patterns.index(pattern))
+
+    lines = [
+        '"""Generated from dockerfile.lark by `python -m dflint.grammar`; do not edit.',
+        "",
+        "The LALR tables and per-state lexer patterns Lark builds for the grammar, run by",
+        "dflint/grammar/lalr.py. tests/test_parser_grammar.py fails when this is stale.",
+        '"""',
+        "# ruff: noqa: E501",
+        "",
+        f"LARK_VERSION = {lark.__version__!r}",
+        "",
+        "#: Each lexer: one regular expression, Lark's terminals of a state in the order it tries them.",
+        f"PATTERNS = {patterns!r}",
+        "#: The lexer (index into PATTERNS) of each LALR state.",
+        f"LEXERS = {lexers!r}",
+        "#: Rules reduced: (name, number of symbols, inlined into the parent: name starts with _).",
+        "RULES = [",
+        *[f"    {(str(r.origin.name), len(r.expansion), r.origin.name.startswith('_'))!r}," for r in rules],
+        "]",
+        "#: Each state's actions: symbol -> (0, state to shift to) or (1, rule to reduce).",
+        "STATES = [",
+        *[f"    {actions!r}," for actions in states],
+        "]",
+        f"START = {({s: order[table.start_states[s]] for s in STARTS})!r}",
+        f"END = {({s: order[table.end_states[s]] for s in STARTS})!r}",
+        "",
+    ]
+    return "\n".join(lines)
 
 
-logger = _NullLogger()
-"""
-
-
-_TEXT_SLICE_DATACLASS = """@dataclass(frozen=True)
-class TextSlice(Generic[AnyStr]):
-    #--
-    text: AnyStr
-    start: int
-    end: int
-"""
-
-_TEXT_SLICE_PLAIN = """class TextSlice(Generic[AnyStr]):
-    # dflint: was @dataclass(frozen=True); importing dataclasses (and inspect) costs start-up.
-    text: AnyStr
-    start: int
-    end: int
-
-    def __init__(self, text, start, end):
-        object.__setattr__(self, 'text', text)
-        object.__setattr__(self, 'start', start)
-        object.__setattr__(self, 'end', end)
-        self.__post_init__()
-
-    def __setattr__(self, name, value):
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return (self.text, self.start, self.end) == (other.text, other.start, other.end)
-        return NotImplemented
-
-    def __hash__(self):
-        return hash((self.text, self.start, self.end))
-
-    def __repr__(self):
-        return f"TextSlice(text={self.text!r}, start={self.start!r}, end={self.end!r})"
-"""
-
-
-_FUTURE_ANNOTATIONS = "from __future__ import annotations  # dflint: annotations stay unevaluated"
-
-
-def _slim(code: str) -> str:
-    """Drop start-up-heavy imports from the generated module (kept deterministic for the test).
-
-    Besides logging and inspect: ``dataclasses`` (one frozen dataclass, written out by hand
-    instead) and ``pickle``/``zlib``/``base64``, which only Lark's grammar cache and
-    ``save``/``load`` use; the standalone parser is built from the literal ``DATA`` and never
-    calls them.
-    """
-    code = code.replace("import logging\n", "", 1)
-    start = code.index('logger: logging.Logger = logging.getLogger("lark")')
-    end = code.index("logger.setLevel(logging.CRITICAL)\n") + len("logger.setLevel(logging.CRITICAL)\n")
-    code = code[:start] + _NULL_LOGGER + code[end:]
-    code = code.replace(
-        "from inspect import getmembers, getmro\n",
-        "def getmembers(obj):\n    return [(n, getattr(obj, n)) for n in dir(obj)]\n\n\n"
-        "def getmro(cls):\n    return cls.__mro__\n",
-        1,
-    )
-    code = code.replace("from dataclasses import dataclass\n", "", 1)
-    code = code.replace(_TEXT_SLICE_DATACLASS, _TEXT_SLICE_PLAIN, 1)
-    code = code.replace("import pickle, zlib, base64\n", "", 1)
-    # Postponed annotations: evaluating the module's hundreds of annotations (``typing`` subscripts
-    # and forward references, each compiled) costs a few ms of import, and nothing reads them.
-    first, rest = code.split("\n", 1)
-    code = f"{first}\n{_FUTURE_ANNOTATIONS}\n{rest}"
-    return code
+def _check_supported(built: Any, frontend: Any) -> None:
+    """Refuse what :mod:`dflint.grammar.lalr` does not replay (it would parse differently)."""
+    problems = []
+    if built.options.lexer != "contextual" or built.options.parser != "lalr":
+        problems.append("only lalr with the contextual lexer")
+    if built.lexer_conf.ignore or built.options.lexer_callbacks or built.options.postlex:
+        problems.append("no %ignore, lexer callbacks or postlexer")
+    for rule in built.rules:
+        options = rule.options
+        if rule.alias or options.expand1 or options.keep_all_tokens or options.empty_indices:
+            problems.append(f"rule {rule}: no aliases, ?rules, keep-all-tokens or [optional] placeholders")
+        for symbol in rule.expansion:
+            if symbol.is_term and symbol.filter_out:
+                problems.append(f"rule {rule}: anonymous (filtered) tokens")
+    for terminal in built.terminals:
+        if type(terminal.pattern).__name__ != "PatternRE":
+            problems.append(f"terminal {terminal.name}: string terminals")
+    if problems:
+        raise ValueError("the grammar needs features dflint/grammar/lalr.py lacks: " + "; ".join(problems))
 
 
 if __name__ == "__main__":  # pragma: no cover - maintenance entry point
-    target = __getattr__("STANDALONE_PATH")
+    target = __getattr__("TABLES_PATH")
     target.write_text(generate(), encoding="utf-8")
     sys.stdout.write(f"wrote {target}\n")

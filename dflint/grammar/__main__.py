@@ -1,6 +1,6 @@
-"""``python -m dflint.grammar`` regenerates ``_standalone.py`` from ``dockerfile.lark``."""
+"""``python -m dflint.grammar`` regenerates ``_tables.py`` from ``dockerfile.lark``."""
 
-from dflint.grammar import STANDALONE_PATH, generate
+from dflint.grammar import TABLES_PATH, generate
 
-STANDALONE_PATH.write_text(generate(), encoding="utf-8")
-print(f"wrote {STANDALONE_PATH}")
+TABLES_PATH.write_text(generate(), encoding="utf-8")
+print(f"wrote {TABLES_PATH}")

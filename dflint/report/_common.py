@@ -11,7 +11,6 @@ import posixpath
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from dflint.finding import Finding, Fix, FixSafety, Severity
 from dflint.records import FrozenRecord
@@ -71,6 +70,8 @@ def artifact_uri(path: str, cwd: str | None = None) -> str:
     the working directory become ``file://`` URIs so they stay valid URIs. Characters that are
     not allowed in a URI (spaces, ``#``, ``%``...) are percent-encoded.
     """
+    from urllib.parse import quote  # here: only SARIF asks, and urllib.parse costs every start-up
+
     base = os.getcwd() if cwd is None else cwd
     native = path
     if os.path.isabs(native):

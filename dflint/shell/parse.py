@@ -8,9 +8,10 @@ sometimes turns it into ERROR; the scanner already knows exactly where each here
 
 from __future__ import annotations
 
-import threading
+import _thread
 from typing import Any
 
+from dflint.lazyre import LazyPattern
 from dflint.records import FrozenRecord, replace
 from dflint.shell.model import (
     Assignment,
@@ -30,7 +31,9 @@ from dflint.shell.tokens import HereDoc, Token, scan_script
 from dflint.shell.words import static_value, unquoted_text
 from dflint.shell.wrappers import unwrap
 
-_LOCK = threading.Lock()
+# ``_thread`` rather than ``threading``: the lock is all that is needed, and ``threading`` is an
+# import (with ``_weakrefset``) every lint would pay for.
+_LOCK = _thread.allocate_lock()
 _PARSER: Any = None
 
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
@@ -43,14 +46,46 @@ _SCOPES = frozenset({"subshell", "command_substitution", "process_substitution"}
 def _parser() -> Any:
     global _PARSER
     if _PARSER is None:
-        import tree_sitter_bash
         from tree_sitter import Language, Parser
 
-        _PARSER = Parser(Language(tree_sitter_bash.language()))
+        _PARSER = Parser(Language(_bash_language()))
     return _PARSER
 
 
+def _bash_language() -> Any:
+    """tree-sitter-bash's language pointer, from its compiled ``_binding`` module directly.
+
+    Why not ``import tree_sitter_bash``: the package's ``__init__`` imports ``importlib.resources``
+    (for a highlighting query dflint never reads), which pulls in tempfile, shutil, random, bz2
+    and lzma: more start-up than parsing every RUN of a file. The binding is found the way the
+    import system would find it; anything unexpected falls back to the plain import.
+    """
+    import sys
+
+    name = "tree_sitter_bash._binding"
+    binding = sys.modules.get(name)
+    if binding is None:
+        try:
+            from importlib.machinery import PathFinder
+
+            package = PathFinder.find_spec("tree_sitter_bash")
+            spec = PathFinder.find_spec(name, package.submodule_search_locations) if package else None
+            if spec is None or spec.loader is None:
+                raise ImportError(name)
+            binding = spec.loader.create_module(spec)
+            if binding is None:
+                raise ImportError(name)
+            spec.loader.exec_module(binding)
+            sys.modules[name] = binding
+        except Exception:
+            import tree_sitter_bash
+
+            return tree_sitter_bash.language()
+    return binding.language()
+
+
 def _parse_tree(text: str) -> Any:
+    """The tree-sitter tree of ``text``, which must have gone through :func:`_crash_safe` first."""
     with _LOCK:
         return _parser().parse(text.encode("utf-8", "surrogatepass"))
 
@@ -484,6 +519,23 @@ def _mask_heredocs(script: str, heredocs: list[HereDoc]) -> str:
     return "".join(chars)
 
 
+def _crash_safe(text: str) -> str:
+    """``text`` with every character outside the Basic Multilingual Plane replaced by U+E000.
+
+    tree-sitter-bash 0.25 reads out of bounds on a `{` followed by a 4-byte UTF-8 character
+    (tree-sitter/tree-sitter-bash#337, open): the process dies with SIGSEGV or not, depending on
+    what happens to be mapped there. One private-use BMP character per astral one keeps the shell
+    meaning (both are plain word characters) and every code point offset; words are read from
+    the original script by those offsets, so their text is unchanged.
+    """
+    if text.isascii():
+        return text
+    return _ASTRAL.sub("\ue000", text)
+
+
+_ASTRAL = LazyPattern("[\U00010000-\U0010FFFF]")
+
+
 def analyse_script(
     script: str,
     position_of: PositionOf | None = None,
@@ -492,9 +544,10 @@ def analyse_script(
     """Analyse one shell script. Never raises: broken input yields ``syntax_errors``."""
     position_of = position_of or script_positions(script)
     tokens, heredocs = scan_script(script, position_of)
-    builder = _Builder(script, _mask_heredocs(script, heredocs), position_of, heredocs)
+    masked = _crash_safe(_mask_heredocs(script, heredocs))
+    builder = _Builder(script, masked, position_of, heredocs)
     try:
-        tree = _parse_tree(_mask_heredocs(script, heredocs))
+        tree = _parse_tree(masked)
         builder.walk(tree.root_node, _Where())
     except RecursionError:
         end = len(script)

@@ -28,7 +28,7 @@ from dflint.simulate.changes import (
     git_file,
     git_prefix,
 )
-from dflint.simulate.context import BuildContext, DirContext, GitContext
+from dflint.simulate.context import BuildContext, DirContext, GitContext, dockerfile_ignore_name
 from dflint.simulate.graph import BuildGraph, TargetError, build_graph
 from dflint.simulate.layers import Layer, Simulation, StageResult
 from dflint.simulate.size import SizeModel
@@ -86,12 +86,15 @@ def simulate(
 
     df = parse_file(dockerfile_path)
     ctx = DirContext(context_dir)
+    dockerfile_rel = os.path.relpath(os.path.abspath(dockerfile_path), os.path.abspath(context_dir))
+    ctx.use_dockerfile_ignore(dockerfile_rel)
     sizes = SizeModel()
     graph, stages = plan(df, ctx, target=target, build_args=build_args, platform=platform, sizes=sizes)
     mode = "no-change"
     before: list[StageResult] | dict[str, Any] | None = None
     before_df = df
     paths = list(changed)
+    old_ignore: str | None = None
     if since is not None:
         mode = f"since {since}"
         paths += git_changed_files(context_dir, since)
@@ -100,12 +103,14 @@ def simulate(
         old = git_file(root, since, rel)
         if old is not None:
             before_df = parse_bytes(old, dockerfile_path)
+        old_ignore = _ignore_at(root, since, context_dir, dockerfile_rel, paths)
+    before_ctx: BuildContext = ctx
     if paths or before_df is not df or before_build_args is not None:
         if paths and since is None:
             mode = "changed " + ", ".join(paths)
         elif before_build_args is not None and since is None:
             mode = "build-arg change"
-        before_ctx = ChangedContext(ctx, paths) if paths else ctx
+        before_ctx = ChangedContext(ctx, paths, old_ignore) if paths else ctx
         _g, before = plan(
             before_df,
             before_ctx,
@@ -116,7 +121,8 @@ def simulate(
         )
     elif baseline is not None:
         mode, before = "baseline", baseline
-    apply_comparison(stages, before)
+    unknown_ignore = isinstance(before_ctx, ChangedContext) and before_ctx.ignore_unknown
+    apply_comparison(stages, before, selection_unknown=unknown_ignore)
     if no_cache:
         mode = "no-cache"
         for stage in stages:
@@ -131,6 +137,21 @@ def simulate(
         sim.notes.append(".dockerignore does not exclude .git: a real build would send it (not simulated)")
     sim.wins = biggest_wins(sim)
     return sim
+
+
+def _ignore_at(root: str, rev: str, context_dir: str, dockerfile_rel: str, paths: list[str]) -> str | None:
+    """The ignore file the build at ``rev`` used, when an ignore file is among the changed paths
+    (the Dockerfile-specific one if it existed then, else ``.dockerignore``); None otherwise."""
+    specific = dockerfile_ignore_name(dockerfile_rel)
+    if ".dockerignore" not in paths and specific not in paths:
+        return None
+    base = os.path.abspath(context_dir)
+    for name in (specific, ".dockerignore"):
+        if name is not None:
+            data = git_file(root, rev, os.path.relpath(os.path.join(base, name), root))
+            if data is not None:
+                return data.decode("utf-8", "replace")
+    return ""
 
 
 def history(
@@ -149,6 +170,7 @@ def history(
     """
     root, prefix = git_prefix(context_dir)
     df_rel = os.path.relpath(os.path.abspath(dockerfile_path), root)
+    context_rel = os.path.relpath(os.path.abspath(dockerfile_path), os.path.abspath(context_dir))
     commits = git_commits(root, count)
     sizes = SizeModel()
     rows: dict[tuple[str, str], HistoryRow] = {}
@@ -160,10 +182,12 @@ def history(
             previous = None
             continue
         df = parse_bytes(data, df_rel)
+        ctx = GitContext(root, rev, prefix.rstrip("/"))
+        ctx.use_dockerfile_ignore(context_rel)
         try:
             _graph, stages = plan(
                 df,
-                GitContext(root, rev, prefix.rstrip("/")),
+                ctx,
                 target=target,
                 build_args=build_args,
                 platform=platform,

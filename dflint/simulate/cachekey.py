@@ -10,11 +10,18 @@ its inputs' keys, so a miss reaches every descendant and nothing else.
   content of what they select, cache mounts only by a non-default ``id``/``sharing``, secret,
   ssh and tmpfs mounts not at all.
 * COPY/ADD: destination, source basenames, chown/chmod/exclude/parents, and the content digest
-  of every selected file (``.dockerignore`` applied, mtime ignored); ``--from=stage`` uses that
-  stage's final key. ``--link`` leaves the previous state out of the copy's key.
+  of every selected file and directory (``.dockerignore`` applied, mtime ignored, every mode
+  bit counted). ``--from=stage`` (and a bind mount from a stage) is keyed by the content of the
+  selected paths in that stage (:mod:`dflint.simulate.stagecontent`), not by the stage's key.
+  ``--link`` leaves the previous state out of the copy's key.
 * ADD of a URL without ``--checksum`` or of a git ref that is not a full commit id is volatile:
   BuildKit asks the remote on every build, so offline it is reported as always missing.
-* WORKDIR: a mkdir file op keyed by the path and the user.
+* WORKDIR: a mkdir file op keyed by the cleaned path and the user. The working directory that
+  later RUNs get is an absolute path *as written*: BuildKit does not clean it, so
+  ``WORKDIR /app/`` and ``WORKDIR /app`` give RUN different keys (measured on 0.8, and current
+  BuildKit's ``NormalizeWorkdir`` still keeps an absolute path as is); a relative one is joined
+  with the previous directory and cleaned. A ``SOURCE_DATE_EPOCH`` build arg is the mkdir's
+  created time in current BuildKit, so changing it busts WORKDIR and what follows.
 
 The walk also tracks what sizes need (cwd, files copied per stage, apt packages installed).
 """
@@ -28,10 +35,11 @@ import re
 from dataclasses import dataclass, field
 
 from dflint.semantic import StageInfo
-from dflint.simulate.context import BuildContext, clean_source
+from dflint.simulate.context import BuildContext, FileEntry, clean_source
 from dflint.simulate.graph import BuildGraph
 from dflint.simulate.layers import LAYER_KEYWORDS, Layer, StageResult
 from dflint.simulate.size import SizeModel, StageFs
+from dflint.simulate.stagecontent import Writer, selected_path, selection_digests
 from dflint.tree import Add, Copy, Instruction, Run, User, Workdir
 
 __all__ = ["compute_stages", "digest"]
@@ -58,6 +66,17 @@ class _State:
     cwd: str = "/"
     user: str = "root"
     fs: StageFs = field(default_factory=StageFs)
+    #: Every layer so far as a writer of paths (what ``COPY --from`` of this stage selects).
+    writers: list[Writer] = field(default_factory=list)
+
+
+def _clean(path: str) -> str:
+    """Go's ``path.Clean`` for an absolute path (Python keeps a leading ``//``)."""
+    return "/" + posixpath.normpath(path).lstrip("/")
+
+
+def _without(components: dict[str, str], *names: str) -> str:
+    return digest({k: v for k, v in components.items() if k not in names and not k.startswith("?")})
 
 
 def compute_stages(graph: BuildGraph, ctx: BuildContext, sizes: SizeModel) -> list[StageResult]:
@@ -84,7 +103,13 @@ def _walk_stage(
     platform = base.platform or graph.platform
     if base.is_stage_ref and base.stage is not None and base.stage.index in finals:
         parent_state = finals[base.stage.index]
-        state = _State(parent_state.key, parent_state.cwd, parent_state.user, parent_state.fs.child())
+        state = _State(
+            parent_state.key,
+            parent_state.cwd,
+            parent_state.user,
+            parent_state.fs.child(),
+            list(parent_state.writers),
+        )
         head.components = {"stage": parent_state.key}
         head.size_bytes, head.confidence, head.size_note = (
             0,
@@ -96,6 +121,9 @@ def _walk_stage(
         est = sizes.base_image(base.text, base.is_scratch)
         head.size_bytes, head.confidence, head.size_note = est.size_bytes, est.confidence, est.note
         state = _State("", fs=sizes.stage_fs(base.text))
+        if not base.is_scratch:
+            # what an image holds is not known offline
+            state.writers.append(Writer(head.line, None, {}, digest(head.components)))
         if base.digest is None and not base.is_scratch and base.text:
             head.size_note = (head.size_note + "; " if head.size_note else "") + "unpinned tag"
     head.key = digest(head.components)
@@ -115,12 +143,17 @@ def _walk_stage(
         layer.parent_key = state.key
         if isinstance(ins, Workdir):
             path = _expand(graph, ins, ins.path.text if ins.path else "")
-            new = posixpath.normpath(posixpath.join(state.cwd, path)) if path else state.cwd
-            state.cwd = new
+            if path:
+                state.cwd = path if path.startswith("/") else _clean(posixpath.join(state.cwd, path))
+            new = _clean(state.cwd)
             if new == "/":
                 continue
             layer.components = {"op": "mkdir", "path": new, "user": state.user}
+            epoch = graph.build_args.get("SOURCE_DATE_EPOCH")
+            if epoch:  # current BuildKit stamps the directory with it (0.8 had no epoch support)
+                layer.components["created"] = epoch
             layer.size_bytes, layer.confidence, layer.size_note = 0, "heuristic", "directory entry only"
+            state.writers.append(Writer(layer.line, (new,), {new: _without(layer.components)}))
         elif isinstance(ins, Run):
             _run_layer(graph, ins, layer, state, ctx, finals, platform)
             sizes.run_layer(graph, ins, layer, state.fs, ctx)
@@ -131,6 +164,8 @@ def _walk_stage(
         if not layer.link:
             layer.components["parent"] = state.key
         layer.key = digest(layer.components)
+        if isinstance(ins, Run):
+            state.writers.append(Writer(layer.line, None, {}, layer.key))
         state.key = digest({"merge": state.key, "layer": layer.key}) if layer.link else layer.key
         result.layers.append(layer)
     result.final_key = state.key
@@ -142,10 +177,15 @@ def _expand(graph: BuildGraph, ins: Instruction, text: str) -> str:
     return found.value if found.error is None else text
 
 
+#: ARGs current BuildKit never puts in a RUN's env (``nonEnvArgs`` in dockerfile2llb; BuildKit
+#: 0.8 had no SBOM scanning and treated them like any ARG).
+_NON_ENV_ARGS = frozenset({"BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"})
+
+
 def _env_components(graph: BuildGraph, ins: Instruction) -> dict[str, str]:
     out: dict[str, str] = {}
     for var in graph.model.scope_at(ins):
-        if var.value is None or var.kind == "proxy":
+        if var.value is None or var.kind == "proxy" or var.name in _NON_ENV_ARGS:
             continue
         out[f"env:{var.name}"] = var.value
     return out
@@ -194,17 +234,38 @@ def _run_layer(
             }
             comps[f"mount{n}"] = json.dumps(desc, sort_keys=True)
             if ref is not None:
-                comps[f"stage:{ref.name or ref.index}"] = (
-                    finals[ref.index].key if ref.index in finals else "?"
-                )
+                _stage_content(comps, str(ref.name or ref.index), finals.get(ref.index), [source])
             elif mount.from_:
                 comps[f"image:{mount.from_}"] = mount.from_
             else:
                 layer.sources.append(clean_source(source))
-                for entry in ctx.select(source):
-                    comps[f"file:{entry.path}"] = entry.digest
+                _context_content(comps, ctx, source)
         # secret, ssh, tmpfs: not part of the key
     layer.components = comps
+
+
+def _stage_content(comps: dict[str, str], label: str, source: _State | None, paths: list[str]) -> None:
+    """Key a selection from another stage by what that stage wrote there, not by its key:
+    ``from:LABEL`` the certain part, ``?from:LABEL`` the part no one can know offline."""
+    if source is None:
+        comps[f"from:{label}"] = "?"
+        return
+    certain, uncertain = selection_digests(source.writers, [selected_path(p) for p in paths])
+    comps[f"from:{label}"] = certain
+    if uncertain:
+        comps[f"?from:{label}"] = uncertain
+
+
+def _context_content(
+    comps: dict[str, str], ctx: BuildContext, source: str, exclude: list[str] | None = None
+) -> list[FileEntry]:
+    """Key inputs of a context selection: every file and directory it takes (with their modes)."""
+    entries = ctx.select(source, exclude or ())
+    for entry in entries:
+        comps[f"file:{entry.path}"] = entry.digest
+    for path, mode in ctx.select_dirs(source, exclude or ()).items():
+        comps[f"dir:{path}"] = mode
+    return entries
 
 
 def _copy_layer(
@@ -219,7 +280,7 @@ def _copy_layer(
     sources = [_expand(graph, ins, w.text) for w in ins.sources]
     heredoc_names = {doc.name for doc in ins.heredocs}
     dest = _expand(graph, ins, ins.destination.text if ins.destination else ".")
-    abs_dest = posixpath.normpath(dest if dest.startswith("/") else posixpath.join(state.cwd, dest))
+    abs_dest = _clean(dest if dest.startswith("/") else posixpath.join(state.cwd, dest))
     if dest.endswith("/") or dest in (".", "..") or len(sources) > 1:
         abs_dest = abs_dest.rstrip("/") + "/"
     layer.link = ins.link and not ins.chmod
@@ -243,10 +304,15 @@ def _copy_layer(
     total = 0
     confidence = "measured"
     notes: list[str] = []
+    dest_dir = abs_dest.rstrip("/") or "/"
     if from_stage:
         ref = graph.model.resolve_stage_ref(from_stage)
         if ref is not None:
-            comps[f"stage:{ref.name or ref.index}"] = finals[ref.index].key if ref.index in finals else "?"
+            label = str(ref.name or ref.index)
+            _stage_content(comps, label, finals.get(ref.index), sources)
+            state.writers.append(
+                Writer(layer.line, (dest_dir,), {dest_dir: _without(comps)}, comps.get(f"?from:{label}", ""))
+            )
             known = finals[ref.index].fs if ref.index in finals else None
             found = known.copied_size(sources) if known is not None else None
             if found is None:
@@ -257,6 +323,7 @@ def _copy_layer(
                 layer.size_note = f"files copied into stage {ref.name or ref.index} from the context"
         else:
             comps[f"image:{from_stage}"] = from_stage
+            state.writers.append(Writer(layer.line, (dest_dir,), {dest_dir: _without(comps)}))
             layer.size_bytes, layer.confidence, layer.size_note = (
                 None,
                 "unknown",
@@ -264,19 +331,24 @@ def _copy_layer(
             )
         layer.components = comps
         return
+    written: dict[str, str] = {}
     for src in sources:
         if src in heredoc_names:
+            written[posixpath.join(dest_dir, src)] = comps[f"heredoc:{src}"]
             continue
         if isinstance(ins, Add) and (_GIT.match(src) or _URL.match(src)):
             notes.append(_remote(ins, src, comps, layer))
             confidence = "unknown"
+            written[dest_dir] = comps.get("checksum", "") + src
             continue
         layer.sources.append(clean_source(src))
-        entries = ctx.select(src, ins.exclude)
+        entries = _context_content(comps, ctx, src, ins.exclude)
         if not entries:
             notes.append(f"{src}: no file in the context")
+        for path, mode in ctx.select_dirs(src, ins.exclude).items():
+            written[_written_path(clean_source(src), path, abs_dest)] = mode
         for entry in entries:
-            comps[f"file:{entry.path}"] = entry.digest
+            written[_written_path(clean_source(src), entry.path, abs_dest)] = entry.digest
             size = entry.size
             if isinstance(ins, Add) and ins.unpack is not False:
                 size = sizes.archive_size(ctx, entry.path, size)
@@ -284,10 +356,24 @@ def _copy_layer(
             state.fs.record_copy(abs_dest, clean_source(src), entry.path, size)
     for doc in ins.heredocs:
         total += len(doc.content.encode())
+    state.writers.append(Writer(layer.line, (*written, dest_dir), written))
     layer.components = comps
     layer.size_bytes = None if confidence == "unknown" and total == 0 else total
     layer.confidence = "measured" if confidence == "measured" else "unknown"
     layer.size_note = "; ".join(notes) if notes else "measured from the build context"
+
+
+def _written_path(source: str, path: str, abs_dest: str) -> str:
+    """Where a context file or directory lands: a directory source copies its contents into the
+    destination, a file (or a glob match) lands in a destination directory under its own name."""
+    dest_dir = abs_dest.rstrip("/") or "/"
+    if source == ".":
+        return posixpath.join(dest_dir, path)
+    if path.startswith(source + "/"):
+        return posixpath.join(dest_dir, path[len(source) + 1 :])
+    if path == source and not abs_dest.endswith("/"):
+        return dest_dir
+    return posixpath.join(dest_dir, posixpath.basename(path))
 
 
 def _remote(ins: Add, src: str, comps: dict[str, str], layer: Layer) -> str:

@@ -4,7 +4,16 @@ Why digests and not mtimes: BuildKit's COPY/ADD cache key hashes the selected fi
 headers (path, mode, size, type, link target) and content, never the mtime, so two checkouts
 of the same commit give the same keys. Digests are git blob ids (``sha1("blob N\\0" + data)``)
 prefixed with the mode, so a working tree and a git revision (:class:`GitContext`, read with
-``git ls-tree`` without checking anything out) yield identical digests for identical files.
+``git ls-tree`` without checking anything out) yield identical digests for identical files
+with the usual 0644/0755 permissions. Every permission bit counts, not only the exec bit (a
+``chmod g+w`` busts the COPY: measured on BuildKit 0.8), which git cannot record.
+
+Directories count too: BuildKit hashes a copied tree's directory entries, so an empty directory
+added under a copied path, or a directory's mode, busts the COPY (:meth:`BuildContext.dirs`).
+
+The ignore file is ``<Dockerfile>.dockerignore`` next to the Dockerfile when there is one (the
+root ``.dockerignore`` is then not read at all: measured on BuildKit 0.8, and current BuildKit
+documents the same), else ``.dockerignore`` at the context root.
 
 ``.git`` is left out of every context: it is never part of a git revision, and hashing it would
 make every commit bust ``COPY . .`` (a real build does include it unless ``.dockerignore``
@@ -33,6 +42,8 @@ __all__ = [
     "FileEntry",
     "GitContext",
     "clean_source",
+    "dir_digest",
+    "dockerfile_ignore_name",
     "dockerignore_spec",
     "git_blob_id",
 ]
@@ -97,16 +108,49 @@ def clean_source(src: str) -> str:
 _GLOB_CHARS = frozenset("*?[")
 
 
+def dir_digest(mode: int) -> str:
+    """What a directory contributes to a key: its type and permission bits (``40755``)."""
+    return f"{0o40000 | (mode & 0o7777):o}"
+
+
+def dockerfile_ignore_name(dockerfile: str | None) -> str | None:
+    """The Dockerfile-specific ignore file (``app.Dockerfile.dockerignore``), context-relative,
+    for a context-relative Dockerfile path (None when the Dockerfile is outside the context)."""
+    if not dockerfile:
+        return None
+    rel = posixpath.normpath(dockerfile.replace(os.sep, "/"))
+    return None if rel.startswith("../") or rel == ".." else rel + ".dockerignore"
+
+
 class BuildContext:
     """Files of a context after ``.dockerignore``; subclasses say where the bytes come from."""
 
     def __init__(self) -> None:
         self._files: dict[str, FileEntry] | None = None
+        self._dirs: dict[str, str] | None = None
         self.git_included = False
+        #: The context-relative ignore file in use (see :meth:`use_dockerfile_ignore`).
+        self.ignore_name = ".dockerignore"
+
+    def use_dockerfile_ignore(self, dockerfile: str | None) -> None:
+        """Read ``<Dockerfile>.dockerignore`` instead of ``.dockerignore`` when it exists."""
+        name = dockerfile_ignore_name(dockerfile)
+        if name is not None and self.read(name) is not None:
+            self.ignore_name = name
 
     # -- to implement ------------------------------------------------------------------------
     def _all_files(self) -> Iterable[FileEntry]:
+        """Every file below the root (``.git`` left out), before ``.dockerignore``."""
         raise NotImplementedError
+
+    def _all_dirs(self) -> dict[str, str]:
+        """Every directory below the root (``.git`` left out) -> :func:`dir_digest`."""
+        dirs: dict[str, str] = {}
+        for entry in self._all_files():
+            parts = entry.path.split("/")[:-1]
+            for n in range(1, len(parts) + 1):
+                dirs.setdefault("/".join(parts[:n]), dir_digest(0o755))
+        return dirs
 
     def read(self, path: str) -> bytes | None:
         """Content of a context file (None when absent or unreadable)."""
@@ -115,7 +159,7 @@ class BuildContext:
     # -- shared ------------------------------------------------------------------------------
     @property
     def ignore_text(self) -> str:
-        data = self.read(".dockerignore")
+        data = self.read(self.ignore_name)
         return data.decode("utf-8", "replace") if data is not None else ""
 
     def files(self) -> dict[str, FileEntry]:
@@ -127,6 +171,44 @@ class BuildContext:
                 warnings.simplefilter("ignore", DeprecationWarning)
                 self._files = {e.path: e for e in self._all_files() if not spec.match_file(e.path)}
         return self._files
+
+    def dirs(self) -> dict[str, str]:
+        """Directories BuildKit sends: those ``.dockerignore`` keeps, and the parents of kept files
+        (a ``!`` pattern re-includes a file inside an excluded directory)."""
+        if self._dirs is None:
+            spec = dockerignore_spec(self.ignore_text)
+            everything = self._all_dirs()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                kept = {p: d for p, d in everything.items() if not spec.match_file(p + "/")}
+            for path in self.files():
+                parts = path.split("/")[:-1]
+                for n in range(1, len(parts) + 1):
+                    parent = "/".join(parts[:n])
+                    if parent in everything:
+                        kept.setdefault(parent, everything[parent])
+            self._dirs = dict(sorted(kept.items()))
+        return self._dirs
+
+    def select_dirs(self, src: str, exclude: Iterable[str] = ()) -> dict[str, str]:
+        """Directories a COPY/ADD source selects: the source directory itself and every one below
+        it (glob sources: the matching directories and their subtrees)."""
+        source = clean_source(src)
+        chosen: dict[str, str] = {}
+        for path, digest in self.dirs().items():
+            if source == ".":
+                hit = True
+            elif any(c in source for c in _GLOB_CHARS):
+                hit = _glob_covers(source, path)
+            else:
+                hit = path == source or path.startswith(source + "/")
+            if hit:
+                chosen[path] = digest
+        excludes = [p for p in exclude if p]
+        if excludes:
+            spec = _spec(excludes)
+            chosen = {p: d for p, d in chosen.items() if not spec.match_file(_relative(source, p) + "/")}
+        return chosen
 
     def select(self, src: str, exclude: Iterable[str] = ()) -> list[FileEntry]:
         """Files a COPY/ADD source selects: the file, everything under a directory, or glob matches."""
@@ -185,6 +267,21 @@ class DirContext(BuildContext):
         super().__init__()
         self.root = Path(root)
 
+    def _all_dirs(self) -> dict[str, str]:
+        root = str(self.root)
+        dirs: dict[str, str] = {}
+        for dirpath, dirnames, _filenames in os.walk(root):
+            rel_dir = os.path.relpath(dirpath, root)
+            if rel_dir == ".":
+                dirnames[:] = [d for d in dirnames if d != ".git"]
+            for name in dirnames:
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+                try:
+                    dirs[rel] = dir_digest(os.lstat(os.path.join(dirpath, name)).st_mode)
+                except OSError:
+                    continue
+        return dirs
+
     def _all_files(self) -> Iterable[FileEntry]:
         root = str(self.root)
         for dirpath, dirnames, filenames in os.walk(root):
@@ -212,7 +309,7 @@ class DirContext(BuildContext):
                 data = fh.read()
         except OSError:
             return None
-        mode = 0o100755 if st.st_mode & 0o111 else 0o100644
+        mode = 0o100000 | (st.st_mode & 0o7777)
         return FileEntry(rel, len(data), mode, f"{mode:o}:{git_blob_id(data)}")
 
     def read(self, path: str) -> bytes | None:

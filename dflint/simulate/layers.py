@@ -58,7 +58,7 @@ class Layer:
     size_note: str = ""
     #: Bytes written here and deleted by a later layer or left as caches (dive's "wasted").
     wasted_bytes: int = 0
-    cache: Literal["hit", "miss"] = "hit"
+    cache: Literal["hit", "miss", "may-hit", "may-rebuild"] = "hit"
     reason: str = ""
     #: For a COPY of the context: the cleaned sources (lets reports name changed files).
     sources: list[str] = field(default_factory=list)

@@ -68,6 +68,16 @@ def biggest_wins(sim: Simulation) -> list[str]:
     return [text for _size, text in sorted(wins, key=lambda w: -w[0])]
 
 
+#: How each cache verdict reads in the table: "may hit"/"may rebuild" are verdicts that depend on
+#: what no one can know before building (see :func:`dflint.simulate.changes.apply_comparison`).
+_CACHE_MARKUP = {
+    "hit": "[green]hit[/green]",
+    "miss": "[red]miss[/red]",
+    "may-hit": "[yellow]may hit[/yellow]",
+    "may-rebuild": "[yellow]may rebuild[/yellow]",
+}
+
+
 def render_json(sim: Simulation, out: IO[str]) -> None:
     json.dump(sim.to_json(), out, indent=2)
     out.write("\n")
@@ -94,7 +104,7 @@ def render_tty(sim: Simulation, out: IO[str], color: bool = False) -> None:
         cumulative = 0
         for layer in stage.layers:
             cumulative += layer.size_bytes or 0
-            cache = "[green]hit[/green]" if layer.cache == "hit" else "[red]miss[/red]"
+            cache = _CACHE_MARKUP[layer.cache]
             table.add_row(
                 str(layer.line),
                 layer.text[:60],
@@ -119,6 +129,11 @@ def render_tty(sim: Simulation, out: IO[str], color: bool = False) -> None:
         first = stage.first_miss()
         if stage.built and first is not None:
             console.print(f"First miss in stage {stage.label}: line {first.line} - {first.reason}")
+        unsure = next((x for x in stage.layers if x.cache in ("may-hit", "may-rebuild")), None)
+        if stage.built and unsure is not None:
+            verdict = unsure.cache.replace("-", " ")
+            where = f"stage {stage.label}: line {unsure.line}"
+            console.print(f"Cannot know offline in {where}: {verdict} - {unsure.reason}")
     for win in sim.wins:
         console.print(f"[bold]Win[/bold]: {win}")
     for note in sim.notes:

@@ -19,10 +19,16 @@ rm -f "$ENGINE_PIDFILE"
 setsid /usr/sbin/dockerd --storage-driver=vfs --iptables=false --bridge=none \
     --data-root "$ENGINE_DIR/root" --exec-root "$ENGINE_DIR/exec" \
     --pidfile "$ENGINE_PIDFILE" -H "$DOCKER_HOST" </dev/null >"$ENGINE_LOG" 2>&1 &
+launcher=$!
 for _ in $(seq 1 90); do
     if engine_ready; then
         engine_say "dockerd ready (pid $(cat "$ENGINE_PIDFILE"), $DOCKER_HOST)"
         exit 0
+    fi
+    if ! kill -0 "$launcher" 2>/dev/null; then
+        # a dockerd that dies early can leave its data-root mounted on itself
+        if mountpoint -q "$ENGINE_DIR/root"; then umount "$ENGINE_DIR/root" || true; fi
+        engine_fail "dockerd exited: $(tail -n 1 "$ENGINE_LOG")"
     fi
     sleep 1
 done

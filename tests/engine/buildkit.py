@@ -9,7 +9,7 @@ Reading the plain progress output (BuildKit 0.8): each step prints ``#N [LABEL i
 then ``#N CACHED`` or ``#N DONE 1.2s`` (``#N ERROR ...`` on failure). LABEL is the stage name,
 or ``stage-K`` for an unnamed stage, and is absent in a single-stage file. ``i`` counts the
 FROM (only when it names an image: ``FROM stage`` and ``FROM scratch`` are no step) and then
-only the instructions that become LLB ops (RUN, COPY, ADD, WORKDIR), so steps
+only the instructions that become LLB ops (RUN, COPY, ADD, and WORKDIR unless it is ``/``), so steps
 are mapped to Dockerfile lines by position, with BuildKit's own parser (the ``dockerfile``
 package) reading the file. TEXT is not the source text (ARGs are expanded in it), so it is
 only used to check the keyword. FROM of a local image prints CACHED or DONE whatever
@@ -19,6 +19,7 @@ happened, so it is never scored.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -32,11 +33,14 @@ __all__ = [
     "BuildError",
     "BuildResult",
     "Engine",
+    "EngineHang",
     "HistoryEntry",
     "Step",
     "connect",
+    "engine_docker_host",
     "map_steps",
     "parse_steps",
+    "report",
     "write_context",
 ]
 
@@ -52,8 +56,22 @@ _STATUS = re.compile(r"^#(\d+) (CACHED|DONE [0-9.]+s|ERROR\b.*)$")
 _STATUS_CACHED = {"CACHED": True, "DONE": False}
 
 
+#: Lines the engine tests want in the session's terminal summary (see conftest.py).
+SUMMARY: list[str] = []
+
+
+def report(line: str) -> None:
+    """Show ``line`` in the terminal summary of the engine session (figures, agreement)."""
+    SUMMARY.append(line)
+
+
 class BuildError(RuntimeError):
     """``docker build`` failed; the message ends with the tail of its output."""
+
+
+class EngineHang(BuildError):
+    """A docker command hung. BuildKit 0.8 can deadlock (moby/buildkit#1818, moby/moby#40624);
+    afterwards its cache state is not trustworthy: :meth:`Engine.restart` the daemon."""
 
 
 @dataclass
@@ -117,11 +135,13 @@ def parse_steps(output: str) -> list[Step]:
     return sorted(steps.values(), key=lambda s: (s.stage or "", s.index))
 
 
-def _stage_steps(dockerfile_text: str) -> dict[str, list[tuple[str, int]]]:
-    """Per stage label (name, ``stage-K``, and ``""`` for a single stage): (keyword, line) per step."""
+def _stage_steps(dockerfile_text: str) -> dict[str, tuple[list[tuple[str, int]], int]]:
+    """Per stage label (name, ``stage-K``, and ``""`` for a single stage): the (keyword, line) of
+    each step, and the ``n`` BuildKit prints (it counts ``WORKDIR /`` too, which has no step)."""
     import dockerfile  # BuildKit's own parser (Go, through the ``dockerfile`` package)
 
-    stages: list[tuple[str, list[tuple[str, int]]]] = []
+    stages: list[tuple[str, list[tuple[str, int]], list[int]]] = []
+    workdir = "/"
     for cmd in dockerfile.parse_string(dockerfile_text):
         keyword = cmd.cmd.upper()
         if keyword == "FROM":
@@ -130,13 +150,22 @@ def _stage_steps(dockerfile_text: str) -> dict[str, list[tuple[str, int]]]:
             label = name or f"stage-{len(stages)}"
             # FROM another stage (or scratch) is no step of its own: the stage starts from that state.
             base = words[0].lower() if words else ""
-            inherited = base == "scratch" or base in {lbl for lbl, _ in stages}
-            stages.append((label, [] if inherited else [("FROM", cmd.start_line)]))
-        elif stages and keyword in STEP_KEYWORDS:
+            inherited = base == "scratch" or base in {lbl for lbl, _, _ in stages}
+            stages.append((label, [] if inherited else [("FROM", cmd.start_line)], [0 if inherited else 1]))
+            workdir = "/"
+        elif not stages or keyword not in STEP_KEYWORDS:
+            continue
+        else:
+            stages[-1][2][0] += 1
+            if keyword == "WORKDIR":
+                # no mkdir step when the directory is "/" (variables are not expanded here)
+                workdir = posixpath.normpath(posixpath.join(workdir, cmd.value[0]))
+                if workdir == "/":
+                    continue
             stages[-1][1].append((keyword, cmd.start_line))
-    out = dict(stages)
+    out = {label: (steps, total[0]) for label, steps, total in stages}
     if len(stages) == 1:
-        out[""] = stages[0][1]
+        out[""] = out[stages[0][0]]
     return out
 
 
@@ -144,8 +173,12 @@ def map_steps(steps: Sequence[Step], dockerfile_text: str) -> None:
     """Set each step's Dockerfile line; raise ValueError when the keywords do not line up."""
     by_stage = _stage_steps(dockerfile_text)
     for step in steps:
-        table = by_stage.get(step.stage if step.stage is not None else "")
-        if table is None or step.index > len(table) or len(table) != step.total:
+        table, total = by_stage.get(step.stage if step.stage is not None else "", ([], -1))
+        if step.keyword == "FROM" and total != step.total:
+            # one FROM vertex serves every stage (and concurrent build) with the same base:
+            # it carries whichever label came first; FROM is never scored anyway
+            continue
+        if step.index > len(table) or total != step.total:
             where = f"{step.stage} {step.index}/{step.total}"
             raise ValueError(f"step {where} is not in the Dockerfile: {step.text}")
         keyword, line = table[step.index - 1]
@@ -192,10 +225,13 @@ class Engine:
     def docker(
         self, *args: str, check: bool = True, timeout: float = 600
     ) -> subprocess.CompletedProcess[str]:
-        """Run the Debian docker client against this engine."""
-        done = subprocess.run(
-            [DOCKER, *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
-        )
+        """Run the Debian docker client against this engine (BuildError on a timeout)."""
+        try:
+            done = subprocess.run(
+                [DOCKER, *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise EngineHang(f"docker {' '.join(args)} did not finish within {timeout:.0f} s") from exc
         if check and done.returncode != 0:
             raise BuildError(f"docker {' '.join(args)} failed: {(done.stderr or done.stdout)[-2000:]}")
         return done
@@ -209,6 +245,7 @@ class Engine:
         target: str | None = None,
         build_args: Mapping[str, str] | None = None,
         no_cache: bool = False,
+        timeout: float = 180,
     ) -> BuildResult:
         """``docker build --network host --progress=plain``; steps mapped to Dockerfile lines."""
         args = ["build", "--network", "host", "--progress=plain", "-f", str(context / dockerfile)]
@@ -220,7 +257,7 @@ class Engine:
             args += ["--build-arg", f"{name}={value}"]
         if no_cache:
             args.append("--no-cache")
-        done = self.docker(*args, str(context), check=False)
+        done = self.docker(*args, str(context), check=False, timeout=timeout)
         output = done.stderr + done.stdout
         if done.returncode != 0:
             raise BuildError(f"docker build failed ({done.returncode}):\n{output[-3000:]}")
@@ -248,23 +285,28 @@ class Engine:
         if images:
             self.docker("image", "rm", "-f", *images, check=False)
 
+    def restart(self) -> None:
+        """Stop and start the private dockerd (scripts/engine/, by PID file): after a hang."""
+        for script in ("stop.sh", "start.sh"):
+            subprocess.run(["bash", str(SCRIPTS / script)], capture_output=True, check=True, timeout=120)
+
     def prune(self) -> None:
         """Empty the build cache, so the next scenario starts cold (``docker builder prune -af``)."""
         self.docker("builder", "prune", "-af")
 
 
-def _engine_env() -> dict[str, str]:
-    """DOCKER_HOST and friends as ``scripts/engine/common.sh`` computes them."""
+def engine_docker_host() -> str:
+    """The private dockerd's ``DOCKER_HOST``, as ``scripts/engine/common.sh`` computes it."""
     done = subprocess.run(
         ["bash", "-c", f'source "{SCRIPTS}/common.sh" && echo "$DOCKER_HOST"'],
         capture_output=True,
         text=True,
         check=True,
     )
-    return {"DOCKER_HOST": done.stdout.strip()}
+    return done.stdout.strip()
 
 
-REQUIRED_IMAGES = ("debian:bookworm", "debian:bookworm-slim", "python:3.12-slim")
+REQUIRED_IMAGES = ("debian:bookworm", "debian:bookworm-slim", "python:3.12-slim", "busybox:1.35")
 
 
 def connect(start: bool = True) -> Engine | str:
@@ -285,7 +327,7 @@ def connect(start: bool = True) -> Engine | str:
             if done.returncode != 0:
                 last = (done.stderr or done.stdout).strip().splitlines()
                 return f"scripts/engine/{script} failed: {last[-1] if last else done.returncode}"
-    engine = Engine(_engine_env()["DOCKER_HOST"])
+    engine = Engine(engine_docker_host())
     if engine.docker("info", check=False, timeout=60).returncode != 0:
         return f"dockerd does not answer on {engine.docker_host}"
     missing = [i for i in REQUIRED_IMAGES if engine.docker("image", "inspect", i, check=False).returncode]

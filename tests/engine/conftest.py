@@ -11,11 +11,12 @@ reason. Stop the daemon afterwards with ``scripts/engine/stop.sh`` (by PID file)
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from engine.buildkit import Engine, connect
+from engine.buildkit import SUMMARY, Engine, connect, engine_docker_host
 
 HERE = Path(__file__).resolve().parent
 
@@ -28,6 +29,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.engine)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Engine tests that read ``DOCKER_HOST`` themselves (the size differential) reach the same
+    private dockerd as the :func:`engine` fixture."""
+    if "DOCKER_HOST" not in os.environ and any(i.get_closest_marker("engine") for i in session.items):
+        os.environ["DOCKER_HOST"] = engine_docker_host()
+
+
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     """The private dockerd (started and given its base images if needed), or skip with the reason."""
@@ -36,3 +44,11 @@ def engine() -> Engine:
         pytest.skip(f"no engine: {found}")
     found.prune()
     return found
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Figures the engine tests reported (agreement per mode, sizes)."""
+    if SUMMARY:
+        terminalreporter.section("engine")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)
