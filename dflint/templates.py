@@ -59,7 +59,8 @@ _NAMED_ONLY = LazyPattern(r"\{\{.*?\}\}|<%(?:==?|-|#)?\s.*?%>|" + _TOKEN, 0)
 #: image of a FROM: neither is a Dockerfile, so the file is a template whatever its name.
 _TOKEN_EVIDENCE = LazyPattern(
     r"^[ \t]*(?:(?i:FROM)[ \t]+(?:--\S+[ \t]+)*(?:" + _TOKEN + r")"
-    r"|(?:__[A-Z][A-Z0-9_]*(?:\[[A-Z0-9_]+\][A-Z0-9_]*)*__|@[A-Z][A-Z0-9_]*@)[ \t]*[\\`]?[ \t]*\r?$)",
+    r"|(?:__(?!(?:END|DATA)__)[A-Z][A-Z0-9_]*(?:\[[A-Z0-9_]+\][A-Z0-9_]*)*__|@[A-Z][A-Z0-9_]*@)"
+    r"[ \t]*[\\`]?[ \t]*\r?$)",  # (not Perl's and Ruby's `__END__` / `__DATA__` markers)
     re.MULTILINE,
 )
 _HEREDOC = LazyPattern(r"<<-?[ \t]*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\1", 0)
