@@ -412,9 +412,13 @@ class _Placeholders:
         return False
 
     def edited_by(self, fix: Fix) -> bool:
-        """Does ``fix`` rewrite text that holds a placeholder? (its new text has the mask in it)"""
+        """Does ``fix`` rewrite text that holds a placeholder, or write the mask (a run of ``x``
+        as long as a placeholder) copied from one elsewhere (a moved or repeated COPY)?"""
+        masks = {"x" * (s.end_col - s.start_col) for s in self.spans if s.start_line == s.end_line}
         for edit in fix.edits:
             e = edit.span
+            if any(m in edit.new_text for m in masks):
+                return True
             for s in self.spans:
                 if (e.start_line, e.start_col) < (s.end_line, s.end_col) and (s.start_line, s.start_col) < (
                         e.end_line, e.end_col):

@@ -94,3 +94,14 @@ def test_a_fix_computed_from_masked_text_is_not_offered() -> None:
     [finding] = run_case(case)
     assert finding.fix is None
     assert run_fix(case).fixed == case.dockerfile
+
+
+def test_a_fix_that_copies_masked_text_elsewhere_is_not_offered() -> None:
+    from dflint.engine import _Placeholders
+    from dflint.finding import Fix, TextEdit
+    from dflint.span import Span
+
+    placeholders = _Placeholders([Span(3, 14, 3, 25)], ["FROM a", "RUN b", "COPY --chown={{ .user }} . ."])
+    insert = Fix((TextEdit(Span(1, 1, 1, 1), "COPY --chown=xxxxxxxxxxx a ./\n"),))
+    assert placeholders.edited_by(insert)
+    assert not placeholders.edited_by(Fix((TextEdit(Span(2, 1, 2, 1), "# note\n"),)))
