@@ -6,11 +6,11 @@ every source edit re-run the whole install. The fix is the well-known order: cop
 manifest/lock files, install, then copy the rest.
 
 The rule walks each stage (and, separately, its ONBUILD triggers) in order, remembers COPY/ADD
-instructions that bring in more than install inputs (``_df001_sources``), and reports each of
-them once at the first dependency step that follows in the same stage (``_df001_installs``).
+instructions that bring in more than install inputs (``_cache_busting_sources``), and reports each of
+them once at the first dependency step that follows in the same stage (``_cache_busting_installs``).
 Whether a step really downloads anything is decided from the Dockerfile and, when the engine
-hands them over, the build context's manifests (``_df001_context``, ``_df001_go``). The
-(unsafe) reordering fix is planned in ``_df001_reorder``.
+hands them over, the build context's manifests (``_cache_busting_context``, ``_cache_busting_go``). The
+(unsafe) reordering fix is planned in ``_cache_busting_reorder``.
 """
 
 from __future__ import annotations
@@ -26,11 +26,18 @@ from dflint.records import FrozenRecord
 from dflint.shell import ShellScript
 from dflint.tree import Add, Copy, Instruction, Onbuild, Run, Word
 
-from ._df001_context import CONTEXT_TEXT_NAMES, ContextView
-from ._df001_go import GoHistory, go_downloads, gopath_mode
-from ._df001_installs import Install, argv_of, run_facts, run_installs
-from ._df001_reorder import reorder_fix, workdirs
-from ._df001_sources import Intake, clean, copied_ecosystems, intake_of, is_manifest_word, is_named_path
+from ._cache_busting_context import CONTEXT_TEXT_NAMES, ContextView
+from ._cache_busting_go import GoHistory, go_downloads, gopath_mode
+from ._cache_busting_installs import Install, argv_of, run_facts, run_installs
+from ._cache_busting_reorder import reorder_fix, workdirs
+from ._cache_busting_sources import (
+    Intake,
+    clean,
+    copied_ecosystems,
+    intake_of,
+    is_manifest_word,
+    is_named_path,
+)
 from ._pkgmgr import mount_covers
 
 __all__ = ["CacheBustingCopyOrder"]

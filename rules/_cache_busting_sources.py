@@ -18,8 +18,8 @@ from dflint.records import FrozenRecord
 from dflint.span import Span
 from dflint.tree import Add, Copy, Instruction, Word
 
-from ._df001_installs import ecosystem_of_manifest, names_path
-from ._df001_reorder import UNKNOWN_ROOT
+from ._cache_busting_installs import ecosystem_of_manifest, names_path
+from ._cache_busting_reorder import UNKNOWN_ROOT
 
 __all__ = ["Intake", "clean", "copied_ecosystems", "intake_of", "is_manifest_word", "is_named_path"]
 
