@@ -11,7 +11,7 @@ FORMAT = 2
 #: imported at start-up instead of trusting the rows below.
 FILES = {
     'apk': 8086,
-    'apt': 22342,
+    'apt': 23691,
     'buildkit_casing': 9864,
     'buildkit_copy_ignored': 4859,
     'buildkit_expose': 6173,
@@ -19,7 +19,7 @@ FILES = {
     'buildkit_syntax': 12232,
     'buildkit_undefined_var': 12503,
     'copy_add': 21844,
-    'df001_cache_busting_copy': 30167,
+    'df001_cache_busting_copy': 32167,
     'df002_malformed_chain': 11570,
     'dl3003_cd': 11384,
     'dl3006_untagged_image': 9285,
@@ -31,7 +31,7 @@ FILES = {
     'layers': 31242,
     'metadata': 19197,
     'node': 8712,
-    'pip': 16374,
+    'pip': 17806,
     'secrets_arg_env': 12042,
     'security': 26560,
     'shell_misc': 28270,
