@@ -24,6 +24,13 @@ from test_judged_findings import precision
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT2 = ROOT / "fixtures" / "heldout2"
 
+#: The files themselves are not committed (third-party text from the search tool's index; see
+#: fixtures/heldout2/README.md): tests that read them run where they were written back.
+needs_files = pytest.mark.skipif(
+    not all((ROOT / "fixtures" / "heldout2" / str(json.loads(line)["name"])).is_file()
+            for line in (HELDOUT2 / "manifest.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()),
+    reason="held-out files not on this machine (not committed; scripts/heldout_import.py writes them back)")
+
 
 def _manifest(folder: Path) -> list[dict[str, object]]:
     lines = (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
@@ -44,6 +51,7 @@ def judgements() -> list[object]:
     return list(precision.load_judgements(precision.HELDOUT2_JUDGED_DIR))
 
 
+@needs_files
 def test_manifest_lists_every_file_with_its_bytes_and_how_it_was_chosen() -> None:
     records = _manifest(HELDOUT2)
     names = {f"fixtures/heldout2/{r['name']}" for r in records}
@@ -59,6 +67,7 @@ def test_manifest_lists_every_file_with_its_bytes_and_how_it_was_chosen() -> Non
         assert str(record.get("sample", "")).startswith("path "), record["name"]
 
 
+@needs_files
 def test_no_file_comes_from_the_corpus_or_the_first_held_out_set() -> None:
     importer = _importer()
     others = [importer.Corpus(precision.corpus_dir()),
@@ -73,11 +82,12 @@ def test_no_file_comes_from_the_corpus_or_the_first_held_out_set() -> None:
 
 def test_verdicts_name_files_of_the_set_under_their_code(judgements: list[object]) -> None:
     assert judgements, "fixtures/judged/heldout2/ holds no verdicts"
-    files = set(precision.heldout_files(name="heldout2"))
+    files = {f"fixtures/heldout2/{r['name']}" for r in _manifest(HELDOUT2)}
     assert all(j.file in files for j in judgements), [j.file for j in judgements if j.file not in files]
     assert all(j.source.startswith(j.code + ".jsonl:") for j in judgements)
 
 
+@needs_files
 def test_true_positives_stay_and_unmarked_false_positives_stay_away(judgements: list[object]) -> None:
     reported = precision.lint({j.file for j in judgements})
     problems = precision.regressions(judgements, reported)
@@ -136,7 +146,7 @@ def test_the_report_prints_each_held_out_set_after_the_corpus(
     assert precision.main(["--judged", str(judged)]) == 0
     out = capsys.readouterr().out
     _, first, second = out.split("# held-out set")
-    assert "(fixtures/heldout);" in first and "0 TP, 0 FP, 1 debatable" in first
-    assert "(fixtures/heldout2);" in second and "| DL3006 | 1 | 0 | 0 | 100.0% | 100.0% |" in second
+    assert first.startswith(" fixtures/heldout (") and "0 TP, 0 FP, 1 debatable" in first
+    assert second.startswith(" fixtures/heldout2 (") and "| DL3006 | 1 | 0 | 0 | 100.0% | 100.0% |" in second
     assert precision.main(["--judged", str(judged / "heldout2"), "--heldout2", "--all"]) == 0
     assert "finding-weighted precision: 100.0% (" in capsys.readouterr().out
