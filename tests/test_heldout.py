@@ -24,7 +24,8 @@ HELDOUT = ROOT / "fixtures" / "heldout"
 #: fixtures/heldout/README.md): tests that read them run where they were written back.
 needs_files = pytest.mark.skipif(
     not all((ROOT / "fixtures" / "heldout" / str(json.loads(line)["name"])).is_file()
-            for line in (HELDOUT / "manifest.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()),
+            for line in (HELDOUT / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()),
     reason="held-out files not on this machine (not committed; scripts/heldout_import.py writes them back)")
 
 

@@ -28,7 +28,8 @@ HELDOUT2 = ROOT / "fixtures" / "heldout2"
 #: fixtures/heldout2/README.md): tests that read them run where they were written back.
 needs_files = pytest.mark.skipif(
     not all((ROOT / "fixtures" / "heldout2" / str(json.loads(line)["name"])).is_file()
-            for line in (HELDOUT2 / "manifest.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()),
+            for line in (HELDOUT2 / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()),
     reason="held-out files not on this machine (not committed; scripts/heldout_import.py writes them back)")
 
 
