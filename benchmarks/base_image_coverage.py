@@ -8,10 +8,12 @@ names a registry image (not a stage, not ``scratch``) and sorts it by the confid
 * ``data``: an exact tag (or alias) of a table entry, figure from its source;
 * ``heuristic``: another tag of a known family, another platform, or a variant (reason in the note);
 * ``none``: no size (``unknown``): an image the table does not know;
-* ``unresolved``: the reference still holds a variable after expansion (``FROM $BASE`` whose ARG
-  has no default). That is no image name at all, only what ``--build-arg`` will say, so it is
-  counted apart and left out of the share the target is about (``none`` over the resolvable
-  lines); the report gives both shares.
+* ``unresolved``: the reference uses a variable that has no value without ``--build-arg``
+  (``FROM $BASE`` or ``FROM gcr.io/${project_id}/cache`` whose ARG has no default: BuildKit
+  expands it to the empty string, so the text no longer shows a ``$``), or is still a
+  template placeholder. That is no image name at all, only what ``--build-arg`` or the
+  template will say, so it is counted apart and left out of the share the target is about
+  (``none`` over the resolvable lines); the report gives both shares.
 
 Global ARG defaults are expanded as BuildKit would without ``--build-arg``.
 
@@ -31,15 +33,28 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import corpus_files  # noqa: E402
 from dflint.parser import parse_bytes  # noqa: E402
-from dflint.semantic import SemanticModel  # noqa: E402
+from dflint.semantic import ResolvedImage, SemanticModel  # noqa: E402
 from dflint.simulate.size import SizeModel  # noqa: E402
+from dflint.templates import find_placeholders  # noqa: E402
 
 CLASSES = ("data", "heuristic", "none", "unresolved")
+#: Modifiers that give an unset variable a value of its own (``${VAR:-x}``, ``${VAR:+x}``).
+FALLBACKS = (":-", "-", ":+", "+")
 
 
-def classify(model: SizeModel, text: str) -> str:
-    """``data``, ``heuristic``, ``none`` or ``unresolved`` for one expanded FROM reference."""
-    if not text or "$" in text:
+def has_unset_variable(base: ResolvedImage) -> bool:
+    """Whether the FROM word uses a variable with no value and no ``${VAR:-default}`` fallback."""
+    expansion = base.expansion
+    if expansion is None:
+        return False
+    return any(not use.is_set and use.modifier not in FALLBACKS for use in expansion.used)
+
+
+def classify(model: SizeModel, text: str, unnamed: bool = False) -> str:
+    """``data``, ``heuristic``, ``none`` or ``unresolved`` for one expanded FROM reference
+    (``unnamed``: a variable in it had no value, see :func:`has_unset_variable`, or it holds a
+    template placeholder)."""
+    if unnamed or not text or "$" in text:
         return "unresolved"
     estimate = model.base_image(text, False)
     if estimate.size_bytes is None:
@@ -53,15 +68,22 @@ def measure(files: list[Path]) -> tuple[collections.Counter[str], collections.Co
     counts: collections.Counter[str] = collections.Counter()
     missing: collections.Counter[str] = collections.Counter()
     for path in files:
+        data = path.read_bytes()
         try:
-            semantic = SemanticModel.build(parse_bytes(path.read_bytes(), str(path)))
+            semantic = SemanticModel.build(parse_bytes(data, str(path)))
         except Exception:
             continue
+        text = data.decode("utf-8", "replace")
+        # 1-based lines holding a template placeholder (``FROM {{ .base }}``, ``__REGISTRY__/x``).
+        template_lines = {text.count("\n", 0, p.start) + 1 for p in find_placeholders(text, str(path))}
         for stage in semantic.stages:
             base = stage.base
             if not base.is_external:
                 continue
-            verdict = classify(model, base.text)
+            span = stage.from_.span
+            lines = range(span.start_line, span.end_line + 1)
+            unnamed = has_unset_variable(base) or any(line in template_lines for line in lines)
+            verdict = classify(model, base.text, unnamed)
             counts[verdict] += 1
             if verdict in ("none", "unresolved"):
                 missing[base.text or base.raw] += 1

@@ -285,6 +285,12 @@ def test_image_reference_normaliser() -> None:
     assert normalise("mcr.microsoft.com/dotnet/runtime:10.0").name == "mcr.microsoft.com/dotnet/runtime"
     # An org that happens to be named like an architecture with a nested path is not one.
     assert normalise("amd64/tools/debian").name == "amd64/tools/debian"
+    # quay.io/libpod holds one-off copies of Hub's library images: same family, with a caveat.
+    copy = normalise("quay.io/libpod/alpine:latest")
+    assert (copy.name, copy.stripped) == ("alpine", ("quay.io/libpod/",))
+    assert copy.caveats and "buildah" in copy.caveats[0]
+    assert normalise("quay.io/libpod/tools/alpine").name == "quay.io/libpod/tools/alpine"
+    assert normalise("debian").caveats == ()
 
 
 def test_base_image_normalised_and_family_reasons() -> None:
@@ -305,6 +311,35 @@ def test_base_image_normalised_and_family_reasons() -> None:
     assert (jdk.size_bytes, jdk.confidence) == (448_570_000, "heuristic")
     assert model.base_image("eclipse-temurin:21-jre", False).size_bytes == 287_540_000
     assert model.base_image("quay.io/centos/centos:stream9", False).size_bytes is None
+    # A one-off copy of centos:7 has the figure of centos:7, but only as a heuristic.
+    copy = model.base_image("quay.io/libpod/centos:7", False)
+    assert (copy.size_bytes, copy.confidence) == (203_930_000, "heuristic")
+    assert "quay.io/libpod" in copy.note
+
+
+def test_base_image_repo_info_families() -> None:
+    """Each variant (full, slim, alpine, cli/dind) stands only for its own variant."""
+    model = SizeModel()
+    cases = {
+        "ruby:4": (1_110_000_000, "data"),
+        "ruby:3.3-bookworm": (1_110_000_000, "heuristic"),
+        "ruby:3.4.3-slim": (206_470_000, "heuristic"),
+        "ruby:4-slim": (206_470_000, "data"),
+        "ruby:alpine": (89_390_000, "heuristic"),
+        "rust:1.64": (1_660_000_000, "heuristic"),
+        "docker:29-cli": (168_240_000, "data"),
+        "docker:dind": (379_500_000, "heuristic"),
+        "docker:29.6-dind": (379_500_000, "data"),
+        "nextcloud:fpm-alpine": (1_020_000_000, "data"),
+        "nextcloud:fpm": (1_510_000_000, "heuristic"),
+        "almalinux:latest": (187_120_000, "data"),
+        "almalinux:9": (187_120_000, "heuristic"),
+    }
+    for ref, expected in cases.items():
+        estimate = model.base_image(ref, False)
+        assert (estimate.size_bytes, estimate.confidence) == expected, ref
+    assert model.base_image("rust:1-alpine", False).size_bytes is None
+    assert model.base_image("docker:29-dind-rootless", False).size_bytes is None
 
 
 def test_base_image_exact_family_unknown() -> None:
@@ -319,7 +354,8 @@ def test_base_image_exact_family_unknown() -> None:
     assert model.base_image("nginx:1.26.3-alpine-slim", False).size_bytes is None
     chiseled = "mcr.microsoft.com/dotnet/runtime-deps:8.0-jammy-chiseled"
     assert model.base_image(chiseled, False).size_bytes is None
-    assert model.base_image("ruby:3.4", False).size_bytes is None
+    # No repo-info figure for the Windows variants of an image whose Linux variants it has.
+    assert model.base_image("ruby:3.4-windowsservercore", False).size_bytes is None
     assert model.base_image("example.com/own/image:1", False).size_bytes is None
     assert model.base_image("scratch", True).size_bytes == 0
 

@@ -6,14 +6,16 @@ debian``, ``index.docker.io/debian``, pull-through mirrors (``mirror.gcr.io/debi
 ``amd64/debian``), with a ``@sha256:`` digest. They are one image family; a size lookup that
 misses them reports "unknown" for images it does know. The normaliser only strips prefixes that
 are documented aliases or mirrors of Docker Hub; any other registry keeps its full name (a
-``quay.io/centos/centos`` is not ``centos``).
+``quay.io/centos/centos`` is not ``centos``). A namespace documented as a one-off copy of Hub's
+official images (``quay.io/libpod/alpine``) is stripped too, with a caveat that makes the match
+heuristic: the copy's tag may be an older build.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["HUB_MIRRORS", "PLATFORM_REPOS", "ImageName", "normalise"]
+__all__ = ["HUB_COPIES", "HUB_MIRRORS", "PLATFORM_REPOS", "ImageName", "normalise"]
 
 #: Prefixes that name Docker Hub itself or a documented pull-through mirror of it
 #: (longest first: ``docker.io/library/`` before ``docker.io/``).
@@ -31,6 +33,16 @@ HUB_MIRRORS = (
     "public.ecr.aws/docker/library/",
     "library/",
 )
+
+#: Namespaces that hold copies of Docker Hub's official images made once, by hand: the same
+#: image family, but a tag may be an older build than Hub's today (so only a heuristic match).
+HUB_COPIES = {
+    "quay.io/libpod/": (
+        "quay.io/libpod/ holds copies of Docker Hub library images (containers/buildah "
+        "tests/registries.conf @2ea2c076: docker.io/library mirrored to quay.io/libpod, "
+        "hand-copied with skopeo in 2020), a tag may be an older build"
+    ),
+}
 
 #: Docker Hub's per-architecture namespaces of the official images
 #: (docker-library/official-images README, "Architectures other than amd64?").
@@ -62,6 +74,8 @@ class ImageName:
     platform: str | None = None
     #: What was stripped, for notes (``mirror.gcr.io/``, ``arm64v8/``).
     stripped: tuple[str, ...] = ()
+    #: Why a size of ``name`` is only a heuristic for this reference (a one-off copy's tag).
+    caveats: tuple[str, ...] = ()
 
 
 def normalise(ref: str) -> ImageName:
@@ -81,6 +95,14 @@ def normalise(ref: str) -> ImageName:
             stripped.append(prefix)
             name = name[len(prefix) :]
             break
+    caveats: list[str] = []
+    for prefix, why in HUB_COPIES.items():
+        rest = name[len(prefix) :]
+        if name.startswith(prefix) and rest and "/" not in rest:
+            stripped.append(prefix)
+            caveats.append(why)
+            name = rest
+            break
     if name.startswith("library/"):
         stripped.append("library/")
         name = name[len("library/") :]
@@ -89,4 +111,4 @@ def normalise(ref: str) -> ImageName:
     if sep and head in PLATFORM_REPOS and rest and "/" not in rest:
         stripped.append(head + "/")
         platform, name = PLATFORM_REPOS[head], rest
-    return ImageName(name, tag, digest, platform, tuple(stripped))
+    return ImageName(name, tag, digest, platform, tuple(stripped), tuple(caveats))

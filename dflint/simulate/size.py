@@ -234,7 +234,7 @@ class SizeModel:
         if not ref:
             return None
         image = normalise(ref)
-        reasons: list[str] = []
+        reasons: list[str] = list(image.caveats)
         name = image.name
         alias = self.images.get("image_aliases", {}).get(name)
         if alias:
