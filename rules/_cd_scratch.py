@@ -60,10 +60,16 @@ def _ancestors(path: str) -> list[str]:
 
 
 def _removed(path: str, removals: list[str]) -> bool:
+    """Whether a removal covers ``path`` or a parent of it. A path relative to an unknown start
+    (``git clone ... amoc_build && cd amoc_build``) is also covered by an absolute removal that
+    ends with it (``rm -rf /amoc_build``): the script itself says where it was."""
     if not path:
         return False
     candidates = _ancestors(path)
-    return any(fnmatch.fnmatchcase(p, r) for r in removals for p in candidates)
+    if any(fnmatch.fnmatchcase(p, r) for r in removals for p in candidates):
+        return True
+    relative = [p for p in candidates if not p.startswith(("/", "$", "~", "."))]
+    return any(r.startswith("/") and r.endswith("/" + p) for r in removals for p in relative)
 
 
 def scratch_area_cds(script: ShellScript, workdir: str = "") -> set[SimpleCommand]:
@@ -97,6 +103,10 @@ def scratch_area_cds(script: ShellScript, workdir: str = "") -> set[SimpleComman
             events.append((cmd.start, _removed_operands(cmd, cwd)))
         else:
             events.append((cmd.start, None))
+    home = _home_guess(moves, events)
+    if home:
+        events = [(at, None if paths is None else [_at_home(path, home) for path in paths])
+                  for at, paths in events]
     found: set[SimpleCommand] = set()
     for cd, left, entered in moves:
         after = [paths for at, paths in events if at > cd.start]
@@ -109,6 +119,27 @@ def scratch_area_cds(script: ShellScript, workdir: str = "") -> set[SimpleComman
         if _removed(entered, later) or (going_up and _removed(left, later)) or _removed(left, next_removals):
             found.add(cd)
     return found
+
+
+_Moves = list[tuple[SimpleCommand, str, str]]
+_Events = list[tuple[int, list[str] | None]]
+
+
+def _home_guess(moves: _Moves, events: _Events) -> str:
+    """Where ``~`` is, when the script tells: ``cd /u01/oracle/tmp ... cd; rm -rf tmp`` leaves a
+    directory for the home directory and removes it by its name there, so the home directory
+    is its parent. "" when the script does not tell."""
+    for cd, left, entered in moves:
+        if entered != "~" or not left.startswith("/"):
+            continue
+        name = "~/" + posixpath.basename(left)
+        if any(name in paths for at, paths in events if paths and at > cd.start):
+            return posixpath.dirname(left)
+    return ""
+
+
+def _at_home(path: str, home: str) -> str:
+    return posixpath.join(home, path[2:]) if path.startswith("~/") else path
 
 
 def _removed_operands(cmd: SimpleCommand, cwd: str) -> list[str]:

@@ -183,6 +183,23 @@ def parse_platform(text: str) -> tuple[str, str] | None:
     return os_, _ARCH_ALIASES.get(lowered[1], lowered[1])
 
 
+#: How image names and tags spell an architecture (``-linux-amd64``, ``arm64v8/``, ``x86_64``).
+_ARCH_SPELLINGS = {
+    "amd64": ("amd64", "x86_64", "x86-64", "x64"), "arm64": ("arm64", "aarch64", "arm64v8"),
+    "arm": ("armhf", "armv7", "armv7l", "arm32v7", "armv6", "arm32v6", "armel"),
+    "386": ("i386", "i686", "386"), "ppc64le": ("ppc64le",), "s390x": ("s390x",), "riscv64": ("riscv64",),
+}
+
+
+def image_names_platform(image: str, arch: str) -> bool:
+    """Whether an image reference says which architecture it is for (``portainer/helper:
+    1.0-linux-amd64``, ``arm64v8/alpine``): such an image is published for that one platform,
+    so the constant ``--platform`` that picks it is no pin to remove."""
+    text = image.lower()
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(spelling)}(?![a-z0-9])", text)
+               for spelling in _ARCH_SPELLINGS.get(arch, (arch,)))
+
+
 #: Operating systems containers are built for. Another OS in a FROM (`darwin/arm64` for
 #: macOS SDK images) can only be a source of files, never the platform of a build.
 _CONTAINER_OS = frozenset({"linux", "windows", "freebsd", "wasi", "wasip1", "js"})
@@ -212,7 +229,13 @@ class FromPlatformFlagConstDisallowed(Rule):
     A constant platform whose OS no container runs (`FROM --platform=darwin/arm64
     crazymax/osxcross AS sdk`) is not reported: such a stage only provides files (a macOS
     SDK) published for that one platform, and a variable would pull a variant that does not
-    exist.
+    exist. Nor is one whose image name or tag names the architecture (`FROM
+    --platform=linux/amd64 portainer/dlls:2022-linux-amd64`, `arm64v8/alpine`): the image is
+    published for that platform only. BuildKit reports both lines here, dflint neither:
+    ```dockerfile
+    FROM --platform=darwin/arm64 crazymax/osxcross:13.1 AS sdk
+    FROM --platform=linux/amd64 example/windows-dlls:1.0-linux-amd64 AS dlls
+    ```
 
     ## References
     BuildKit check `FromPlatformFlagConstDisallowed`. A value that is not a valid platform is
@@ -244,6 +267,8 @@ class FromPlatformFlagConstDisallowed(Rule):
             os_, arch = platform
             if (os_ and os_ in name) or (arch and arch in name):
                 continue
+            if image_names_platform(from_.image.text if from_.image else "", arch):
+                continue  # an image published for that one platform
             if os_ not in _CONTAINER_OS:
                 continue  # `darwin/arm64`: a data image (an SDK); no build targets that platform
             yield Violation(

@@ -90,6 +90,14 @@ def _workdir_before(ctx: Context, run: Run, escape: str) -> str:
     return workdir
 
 
+def _cd_target(cd: SimpleCommand) -> str | None:
+    """The absolute directory a ``cd`` names as written, None when it is relative or dynamic."""
+    operands = [w for w in cd.args if not w.unquoted.startswith("-")]
+    if len(operands) != 1 or operands[0].value is None or not operands[0].value.startswith("/"):
+        return None
+    return posixpath.normpath(operands[0].value)
+
+
 def _leading_cd_split(item: RunScript) -> tuple[SimpleCommand, str, int] | None:
     """For ``cd /abs && rest`` at the very start of a plain RUN: (cd command, path, offset of rest)."""
     run, script = item.run, item.script
@@ -162,8 +170,15 @@ class CdInsteadOfWorkdir(Rule):
     Nor is a `cd` into a directory the same RUN removes later (`git clone ... /src/app && cd
     /src/app && make install && rm -rf /src/app`, `cd build && make && cd .. && rm -rf build`),
     or one that leaves such a directory (`cd ..`, `cd /`, `cd -` before the `rm`; the php
-    images' `docker-php-source delete` removes `/usr/src/php`): the directory is a scratch
-    area of that one step. A WORKDIR would have to be set before the
+    images' `docker-php-source delete` removes `/usr/src/php`; a bare `cd` followed by the
+    removal of the directory it left, by its name in the home directory: `cd; rm -rf tmp`): the
+    directory is a scratch area of that one step (a directory cloned relative to an unknown
+    WORKDIR counts as removed when the script removes it by an absolute path that ends with it:
+    `git clone $URL app && cd app && ... && rm -rf /app`). Nor is a `cd` inside a shell function
+    (`clone() { git clone "$1" "$2"; cd "$2"; }`): it goes where each call says, which no single
+    WORKDIR can express. Nor is a first `cd` into the directory the
+    WORKDIR already set (`WORKDIR /src` then `RUN cd /src && make`): it changes nothing, and
+    WORKDIR is already used. A WORKDIR would have to be set before the
     RUN creates it, and splitting the RUN around it would keep the temporary files in a
     layer. `cd -` is not reported either: it undoes the `cd` before it, which is reported.
 
@@ -229,10 +244,11 @@ class CdInsteadOfWorkdir(Rule):
             start = "" if item.onbuild else _workdir_before(ctx, item.run, escape)
             scratch = scratch_area_cds(item.script, start)
             for cd in item.script.cd_commands:
-                if cd.in_substitution or cd.name_word is None:
-                    continue
+                if cd.in_substitution or cd.name_word is None or cd.in_function:
+                    continue  # a function's cd goes where its caller says: no WORKDIR can
                 fix = _workdir_fix(ctx, item) if first else None
+                stays = first and _cd_target(cd) == start != ""
                 first = False
-                if cd in scratch or cd.has_arg("-"):
+                if cd in scratch or cd.has_arg("-") or stays:
                     continue
                 yield Violation(cd.name_word.span, "Use WORKDIR to switch to a directory", fix)

@@ -496,17 +496,30 @@ _CHOWN_VALUES = frozenset({"--from", "--reference"})
 
 
 class _Copied(FrozenRecord):
-    __match_args__ = ("instruction", "path", "runs_before")
+    __match_args__ = ("instruction", "path", "runs_before", "is_file")
     instruction: Copy | Add
     path: str
     #: How many RUNs of the stage came before the COPY (later ones may create its owner).
     runs_before: int
+    #: The destination is one file (so a plain ``chown`` of it rewrites what was copied).
+    is_file: bool
 
-    def __init__(self, instruction: Copy | Add, path: str, runs_before: int) -> None:
+    def __init__(self, instruction: Copy | Add, path: str, runs_before: int, is_file: bool = False) -> None:
         _set = object.__setattr__
         _set(self, "instruction", instruction)
         _set(self, "path", path)
         _set(self, "runs_before", runs_before)
+        _set(self, "is_file", is_file)
+
+
+def _copies_one_file(instruction: Copy | Add, destination: str) -> bool:
+    """``COPY app.py /srv/app.py``: one source, not a directory as written (``.``, ``dir/``) nor a
+    glob, to a destination without a trailing slash. A directory destination (``COPY a b
+    /app/``) keeps its files when only the directory itself changes owner."""
+    if destination.endswith(("/", "/.")) or destination == "." or len(instruction.sources) != 1:
+        return False
+    source = instruction.sources[0].text
+    return not source.endswith(("/", ".")) and not any(c in source for c in "*?[")
 
 
 _CREATES_USER = frozenset({"useradd", "adduser"})
@@ -547,13 +560,16 @@ def _resolve(path: str, workdir: str | None) -> str | None:
     return normalise_path(posixpath.join(workdir, path))
 
 
-def _overlaps(target: str, dest: str, recursive: bool) -> bool:
-    """The chown rewrites everything copied: same path, or a recursive chown of a parent.
+def _overlaps(target: str, copied: _Copied, recursive: bool) -> bool:
+    """The chown rewrites everything copied: a recursive chown of the destination or a parent,
+    or a plain chown of a destination that is one file (a plain chown of a directory changes
+    the directory only, not the files copied into it).
 
     A chown of a path *inside* the destination (``COPY rootfs/ /`` then ``chown -R app /app``)
     is not counted: whether the COPY put anything there is unknown."""
+    dest = copied.path
     if target == dest:
-        return True
+        return recursive or copied.is_file
     return recursive and dest.startswith(target.rstrip("/") + "/")
 
 
@@ -595,7 +611,9 @@ class CopyThenChown(Rule):
     `COPY --chown=app:app` sets the owner in the COPY layer itself.
 
     A recursive `chown` counts when its path is the destination or a parent of it; a plain
-    `chown` when its path is the destination. A `chown` of a path inside the destination is
+    `chown` when its path is the destination and that is one file (`COPY app.py /srv/app.py`):
+    `chown app /app` after `COPY pyproject.toml poetry.lock /app/` changes the directory only,
+    not the files copied into it. A `chown` of a path inside the destination is
     not reported (`COPY rootfs/ /` then `chown -R app /app`: the COPY may hold nothing there).
     Relative paths are resolved against the stage's WORKDIR when it is known from this file;
     otherwise nothing is reported.
@@ -650,7 +668,7 @@ class CopyThenChown(Rule):
                     value = literal(ins.destination.text, escape)
                     dest = _resolve(value, workdir) if value is not None else None
                     if dest is not None:
-                        copies.append(_Copied(ins, dest, len(runs)))
+                        copies.append(_Copied(ins, dest, len(runs), _copies_one_file(ins, value or "")))
                 elif isinstance(ins, Run):
                     script = ctx.shell(ins)
                     if script is not None and copies:
@@ -674,7 +692,7 @@ class CopyThenChown(Rule):
                     continue
                 for copied in copies:
                     key = id(copied.instruction)
-                    if key in reported or not _overlaps(target, copied.path, recursive):
+                    if key in reported or not _overlaps(target, copied, recursive):
                         continue
                     later = [c for run in runs[copied.runs_before :] for c in run] + earlier_here
                     if _owner_created_later(owner, _created_names(later)):

@@ -85,7 +85,7 @@ def holds_no_secret(kind: str, name: str, raw_value: str | None, escape: str) ->
     if kind != "ENV":
         return False
     bare = value.replace("-", "").replace(" ", "")
-    if bare in ("", "_", "*") or (len(bare) >= 8 and len(set(bare)) == 1):  # `000...`, `XXX...`
+    if bare in ("", "_", "*", "~") or (len(bare) >= 8 and len(set(bare)) == 1):  # `~`: YAML null
         return True
     return _PLACEHOLDER_WORDS.fullmatch(bare) is not None
 
@@ -129,7 +129,8 @@ class SecretsUsedInArgOrEnv(Rule):
     - the value, free of variables, is a switch (`true`, `false`, `yes`, `no`, `on`, `off`:
       `TS_DISABLE_TOKEN_AUTHORIZATION=true`) or a file name or absolute path
       (`RESET_OS_PASSWORD=resetOSPassword.sh`);
-    - an ENV value is empty (`ENV PASSWORD=`) or a placeholder: `_`, `*`, one character
+    - an ENV value is empty (`ENV PASSWORD=`) or a placeholder: `_`, `*`, `~` (YAML's null, as
+      in Symfony's `SYMFONY__ENV__DATABASE_PASSWORD=~`), one character
       repeated at least 8 times (`000...`, `XXXXXXXX`), or a word that says so (`testtest`,
       `dummy`, `notasecret`, `changeme`, `placeholder`, `example`, `none`, `null`): nothing
       secret is in the image. An

@@ -18,6 +18,7 @@ from dflint.records import FrozenRecord, replace
 from dflint.shell import Pipeline, ShellScript, ShellWord, SimpleCommand
 from dflint.shell.packages import parse_options
 
+from ._busybox import runs_busybox_wget
 from ._pkgmgr import RunScript, insert_after, run_scripts
 from ._pkgvars import variable_value
 
@@ -289,8 +290,10 @@ _RAW_SOURCE_FILE = LazyPattern(r"^[a-z]+://(raw\.githubusercontent\.com|gist\.gi
 
 def _fetches_only_small_files(cmd: SimpleCommand) -> bool:
     """Whether every URL the command fetches names a signature, key, checksum or patch file, or
-    a single file of a source repository."""
-    urls = [w.unquoted for w in cmd.args if "://" in w.unquoted and not w.unquoted.startswith("-")]
+    a single file of a source repository. A URL held in a variable counts by the suffix written
+    after it (``wget -O go.tgz.asc "$url.asc"``)."""
+    _, operands = parse_options(cmd.args, WGET_VALUES)
+    urls = [w.unquoted for w in operands if "://" in w.unquoted or w.unquoted.startswith("$")]
     if not urls:
         return False
     return all(
@@ -314,7 +317,15 @@ class WgetWithoutProgress(Rule):
     keys, checksums, patches and shell scripts (`.asc`, `.sig`, `.gpg`, `.pub`, `.sha256`,
     `SHA256SUMS`, `.patch`, `.sh`...), or single files of a source repository
     (`raw.githubusercontent.com/...`, `github.com/.../raw/...`: scripts and configuration) —
-    prints a line or two and is not reported.
+    prints a line or two and is not reported; a URL held in a variable is judged by the suffix
+    written after it (`wget -O go.tgz.asc "$url.asc"`).
+
+    Nor is the `wget` of an Alpine or busybox image, which is the busybox applet unless the stage
+    (or one it is built `FROM`) runs `apk add wget`: the applet has no `--progress` option (the
+    advice would fail the build), ignores `-nv`, and prints at most one progress line a second.
+    Alpine is recognised by the root base image's name: `alpine` or `busybox`, an `alpine` part
+    in the repository name or tag (`python:3.12-alpine`, `dotnet/runtime:9.0-alpine3.21`), or
+    the official `docker` image.
 
     ## Example
     ```dockerfile
@@ -329,12 +340,23 @@ class WgetWithoutProgress(Rule):
     ```
 
     ## Differences from hadolint
-    hadolint reports lines 2 and 3 here (a signature and a script); dflint reports neither:
-    ```dockerfile
-    FROM debian:12
-    RUN wget -O /usr/local/bin/gosu.asc "https://github.com/tianon/gosu/releases/download/1.17/gosu-amd64.asc"
-    RUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/docker/docker/v27.0.0/hack/dind"
-    ```
+    - hadolint reports lines 2 and 3 here (a signature and a script); dflint reports neither:
+      ```dockerfile
+      FROM debian:12
+      RUN wget -O /usr/local/bin/gosu.asc "https://github.com/tianon/gosu/releases/download/1.17/gosu-amd64.asc"
+      RUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/docker/docker/v27.0.0/hack/dind"
+      ```
+    - hadolint also reports busybox's wget (lines 2 and 5 here); dflint reports only line 7,
+      where `apk add wget` installed GNU wget:
+      ```dockerfile
+      FROM alpine:3.20
+      RUN wget -O go.tgz https://dl.google.com/go/go1.23.4.linux-amd64.tar.gz
+      FROM node:22-alpine AS build
+      RUN apk add --no-cache git \\
+          && wget -O app.tgz https://example.com/app-1.0.tgz
+      FROM build
+      RUN apk add --no-cache wget && wget https://example.com/data.tar.gz
+      ```
 
     ## References
     - hadolint DL3047
@@ -351,6 +373,8 @@ class WgetWithoutProgress(Rule):
         for item in run_scripts(ctx):
             for cmd in item.script.commands_named("wget"):
                 if cmd.name_word is None or wget_is_quiet(cmd) or _fetches_only_small_files(cmd):
+                    continue
+                if runs_busybox_wget(ctx, item, cmd):
                     continue
                 yield Violation(
                     cmd.name_word.span,
@@ -561,6 +585,22 @@ def _substitution_depth(cmd: SimpleCommand) -> int:
     return cmd.enclosing.count("command_substitution")
 
 
+def _status_is_discarded(pipeline: Pipeline, script: ShellScript) -> bool:
+    """A pipeline inside ``$(...)`` whose status nothing reads: the substitution is part of a
+    command that runs (``echo "$(cat f | tr a-f A-F)"``, ``export V=$(curl ... | grep ...)``),
+    whose own status replaces it. Only a bare assignment (``V=$(a | b)``) passes the
+    substitution's status on, so pipefail changes something there."""
+    depth = min((_substitution_depth(cmd) for cmd in pipeline.commands), default=0)
+    if depth == 0:
+        return False
+    enclosing = [cmd for cmd in script.commands if _substitution_depth(cmd) == depth - 1
+                 and cmd.start <= pipeline.start and pipeline.end <= cmd.end]
+    if not enclosing:
+        return False  # a for list, a case word...: left to the rule
+    innermost = max(enclosing, key=lambda cmd: cmd.start)
+    return bool(innermost.words)
+
+
 def _status_is_tested(pipeline: Pipeline) -> bool:
     """A pipeline used as an ``if``/``while``/``until`` condition or negated with ``!``."""
     commands = pipeline.commands
@@ -587,15 +627,21 @@ class PipeWithoutPipefail(Rule):
     (`{ echo a; echo b; } | tee f`): they cannot fail, so `pipefail` would change nothing
     (`echo "$SHA256 *app.tgz" | sha256sum -c -`). Nor is a
     pipeline whose status the script tests on purpose, as the condition of an `if`, `while`
-    or `until` or negated with `!` (`if ! file "$f" | grep -q text; then ...`).
+    or `until` or negated with `!` (`if ! file "$f" | grep -q text; then ...`), nor one inside a
+    command substitution that is an argument of a command (`echo "$(cat f | tr A-F a-f)"`,
+    `export V=$(curl -s $URL | grep tag)`): that command's status replaces the pipeline's, so
+    `pipefail` cannot make a failure count. A bare assignment (`V=$(curl -s $URL | grep tag)`)
+    passes the status on and is reported.
 
     ## Differences from hadolint
-    hadolint reports every pipe without `pipefail`; dflint does not report these (lines 2-4):
+    hadolint reports every pipe without `pipefail`; dflint does not report these (lines 2-6):
     ```dockerfile
     FROM debian:12
     RUN echo "$SHA256 *app.tar.gz" | sha256sum -c -
     RUN ARCH=$(echo "$TARGETARCH" | sed -e s/amd64/x86_64/) && echo "$ARCH"
     RUN while ps aux | grep -q '[d]pkg'; do sleep 1; done
+    RUN echo "$(cat app.sha512 | tr A-F a-f)  app.tgz" | sha512sum -c -
+    RUN export V=$(curl -s https://example.com/latest | grep tag) && echo "$V"
     ```
 
     ## Example
@@ -630,6 +676,8 @@ class PipeWithoutPipefail(Rule):
             shell = tuple(item.run.value) if item.run.form == "exec" else None
             for pipeline in item.script.pipelines:
                 if _status_is_tested(pipeline) or _only_infallible_feeders(pipeline):
+                    continue
+                if _status_is_discarded(pipeline, item.script):
                     continue
                 if item.script.has_pipefail(pipeline, shell=shell):
                     continue

@@ -12,6 +12,7 @@ from dflint.span import Span
 from dflint.tree import Arg, Copy, From, Run
 
 from ._words import escape_of
+from .buildkit_from_args import image_names_platform, parse_platform
 
 #: Built-in platform args: a ``--platform`` built from them follows the build, it does not pin.
 _PLATFORM_BUILTINS = frozenset({
@@ -121,6 +122,10 @@ class PinnedPlatform(Rule):
     common cross-compilation form `FROM --platform=$BUILDOS/$BUILDARCH golang AS build`; dflint
     does not. A user ARG (`--platform=$PLATFORM`) still pins by default and is reported.
 
+    Nor is a constant platform reported when the image name or tag names its architecture
+    (`FROM --platform=linux/amd64 example/windows-dlls:1.0-linux-amd64`, `arm64v8/alpine`): the
+    image is published for that one platform, so there is no other to follow.
+
     ## Example
     ```dockerfile
     FROM --platform=linux/amd64 alpine:3.20
@@ -148,6 +153,10 @@ class PinnedPlatform(Rule):
             names = {use.name for use in variables_in(flag.value, escape)}
             if names & _PLATFORM_BUILTINS:
                 continue
+            platform = parse_platform(flag.value) if not names else None
+            image = stage.from_.image.text if stage.from_.image else ""
+            if platform is not None and image_names_platform(image, platform[1]):
+                continue  # an image published for that one platform
             yield Violation(flag.span, f"`--platform={flag.value}` pins the base image's platform")
 
 
