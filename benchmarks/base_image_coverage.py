@@ -7,8 +7,11 @@ names a registry image (not a stage, not ``scratch``) and sorts it by the confid
 
 * ``data``: an exact tag (or alias) of a table entry, figure from its source;
 * ``heuristic``: another tag of a known family, another platform, or a variant (reason in the note);
-* ``none``: no size (``unknown``), including references whose variables have no value
-  (``FROM $BASE`` without a default: nothing offline can know what that is).
+* ``none``: no size (``unknown``): an image the table does not know;
+* ``unresolved``: the reference still holds a variable after expansion (``FROM $BASE`` whose ARG
+  has no default). That is no image name at all, only what ``--build-arg`` will say, so it is
+  counted apart and left out of the share the target is about (``none`` over the resolvable
+  lines); the report gives both shares.
 
 Global ARG defaults are expanded as BuildKit would without ``--build-arg``.
 
@@ -31,13 +34,13 @@ from dflint.parser import parse_bytes  # noqa: E402
 from dflint.semantic import SemanticModel  # noqa: E402
 from dflint.simulate.size import SizeModel  # noqa: E402
 
-CLASSES = ("data", "heuristic", "none")
+CLASSES = ("data", "heuristic", "none", "unresolved")
 
 
 def classify(model: SizeModel, text: str) -> str:
-    """``data``, ``heuristic`` or ``none`` for one expanded FROM reference."""
+    """``data``, ``heuristic``, ``none`` or ``unresolved`` for one expanded FROM reference."""
     if not text or "$" in text:
-        return "none"
+        return "unresolved"
     estimate = model.base_image(text, False)
     if estimate.size_bytes is None:
         return "none"
@@ -60,7 +63,7 @@ def measure(files: list[Path]) -> tuple[collections.Counter[str], collections.Co
                 continue
             verdict = classify(model, base.text)
             counts[verdict] += 1
-            if verdict == "none":
+            if verdict in ("none", "unresolved"):
                 missing[base.text or base.raw] += 1
     return counts, missing
 
@@ -75,9 +78,11 @@ def main() -> int:
     if args.json:
         print(json.dumps({"total": total, **{c: counts[c] for c in CLASSES}}))
         return 0
-    print(f"registry FROM lines: {total}")
+    resolvable = total - counts["unresolved"]
+    print(f"registry FROM lines: {total} ({resolvable} name an image once ARG defaults are expanded)")
     for name in CLASSES:
-        print(f"  {name:9} {counts[name]:5}  {100 * counts[name] / max(total, 1):5.1f}%")
+        print(f"  {name:10} {counts[name]:5}  {100 * counts[name] / max(total, 1):5.1f}% of all")
+    print(f"without a size: {100 * counts['none'] / max(resolvable, 1):.1f}% of the resolvable lines")
     print(f"most frequent references without a size (top {args.top}):")
     for ref, n in missing.most_common(args.top):
         print(f"  {n:4}  {ref}")

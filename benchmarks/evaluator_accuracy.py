@@ -1,13 +1,13 @@
 """Accuracy of ``dflint simulate``'s layer sizes against a real engine: the tables of docs/simulate.md.
 
 Runs the cases of tests/engine/size_engine.py (apt packages on ``debian:bookworm-slim`` and
-``debian:bookworm``, pip installs from local wheels, COPY/ADD of the context) on the engine that
-``DOCKER_HOST`` names and prints, per layer, dflint's estimate, the size ``docker history``
-reports and the error. Needs the engine and its local bases (``make engine``); takes a few
-minutes on 2 cores (vfs copies the whole filesystem for every layer).
+``debian:bookworm``, pip installs from local wheels, COPY/ADD of the context) on this checkout's
+private engine (scripts/engine/, started if needed) and prints, per layer, dflint's estimate,
+the size ``docker history`` reports and the error. Needs root and docker.io (``make engine``
+sets it all up); the apt cases take ~15 minutes on 2 cores (vfs copies the whole filesystem
+for every layer).
 
-    DOCKER_HOST=unix://.engine/docker.sock python benchmarks/evaluator_accuracy.py [--only apt,pip,copy]
-        [--markdown]
+    python benchmarks/evaluator_accuracy.py [--only apt,pip,copy] [--markdown]
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "engine"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from size_engine import (  # noqa: E402
+from engine.buildkit import Engine, connect  # noqa: E402
+from engine.size_engine import (  # noqa: E402
     APT_GROUPS,
     BASES,
     COPY_STEPS,
@@ -31,36 +32,38 @@ from size_engine import (  # noqa: E402
     apt_steps,
     copy_files,
     download_wheels,
-    engine_env,
     measure,
     measure_pip,
-    missing_bases,
+    official_base,
 )
 
 TARGETS = {"apt": 0.10, "pip": 0.15, "copy": 0.0}
 
 
-def run_apt(env: dict[str, str]) -> list[tuple[str, Row]]:
+def run_apt(engine: Engine) -> list[tuple[str, Row]]:
     out: list[tuple[str, Row]] = []
     for base in BASES:
+        official, deviations = official_base(engine, base)
+        for name, (have, snapshot) in sorted(deviations.items()):
+            print(f"{base}: {name} {have} (the snapshot's {snapshot} is gone from the archive)")
         for group, packages in APT_GROUPS.items():
-            rows = measure(env, group, base, apt_steps(packages))
+            rows = measure(engine, group, base, apt_steps(packages), engine_base=official)
             out.extend((package, row) for package, row in zip(packages, rows, strict=True))
     return out
 
 
-def run_pip(env: dict[str, str]) -> list[tuple[str, Row]]:
+def run_pip(engine: Engine) -> list[tuple[str, Row]]:
     wheels = Path(tempfile.mkdtemp(prefix="dflint-wheels-"))
     try:
         download_wheels(wheels)
-        rows = measure_pip(env, wheels)
+        rows = measure_pip(engine, wheels)
     finally:
         shutil.rmtree(wheels, ignore_errors=True)
     return list(zip(PIP_CASES, rows, strict=True))
 
 
-def run_copy(env: dict[str, str]) -> list[tuple[str, Row]]:
-    rows = measure(env, "copy", "debian:bookworm-slim", COPY_STEPS, copy_files)
+def run_copy(engine: Engine) -> list[tuple[str, Row]]:
+    rows = measure(engine, "copy", "debian:bookworm-slim", COPY_STEPS, copy_files)
     return [(row.instruction, row) for row in rows]
 
 
@@ -94,17 +97,13 @@ def main() -> int:
     ap.add_argument("--only", default="apt,pip,copy")
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
-    env = engine_env()
-    if env is None:
-        print("no Docker engine answers on DOCKER_HOST (make engine)", file=sys.stderr)
-        return 2
-    missing = missing_bases(env)
-    if missing:
-        print(f"the engine lacks the local bases {missing}", file=sys.stderr)
+    engine = connect()
+    if isinstance(engine, str):
+        print(f"no engine: {engine}", file=sys.stderr)
         return 2
     runners = {"apt": run_apt, "pip": run_pip, "copy": run_copy}
     for kind in args.only.split(","):
-        report(kind, runners[kind](env), args.markdown)
+        report(kind, runners[kind](engine), args.markdown)
     return 0
 
 

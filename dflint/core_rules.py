@@ -147,20 +147,29 @@ class NotUtf8(Rule):
 class TemplateFile(Rule):
     """## What it does
     Says once that the file is a template: it holds placeholders that a generator fills in
-    before the Dockerfile exists (`{{ .version }}`, `{% if %}`, `%%TAG%%`,
-    `${templateOption:imageVariant}`, and in files named `*.template`, `*.tmpl`, `*.tpl`,
-    `*.in`... also `__NAME__`, `#NAME#`, `@NAME@`). The finding points at the first placeholder
-    and counts them.
+    before the Dockerfile exists (`{{ .version }}`, `{% if %}`, ERB's `<%= ruby_version %>`,
+    `%%TAG%%`, `${templateOption:imageVariant}`, and in a file that is a template also
+    `__NAME__`, `#NAME#`, `@NAME@`). A file is a template when it is named `*.template`,
+    `*.tmpl`, `*.tpl`, `*.j2`, `*.jinja`, `*.jinja2`, `*.gotmpl`, `*.in`, `*.tt` or `*.erb`, or
+    when it holds one of the placeholders above, a line that is nothing but a `__NAME__` or
+    `@NAME@` token, or such a token as the image of a FROM (none of these is a Dockerfile).
+    The finding points at the first placeholder and counts them.
 
     ## Why is this bad?
     It is not: it tells you what dflint did. The text inside a placeholder is neither
     Dockerfile syntax nor shell, so dflint reads each placeholder as a plain word, does not
     lint it, and drops any finding that would touch it (`FROM {{ .python.from }}` is no
-    syntax error, `%%PKG%%` no package to pin). Everything else in the file is linted as
-    usual. To check the placeholders' values too, lint the generated Dockerfile.
+    syntax error, `%%PKG%%` no package to pin). A line holding only a template statement
+    (`{% if arm %}`, `<% end -%>`) is read as a comment, so an instruction continued across
+    it stays one instruction; when such a conditional opens inside a continued instruction,
+    its first branch is read and the others are skipped. Everything else in the file is
+    linted as usual. To check the placeholders' values too, lint the generated Dockerfile.
 
-    A `{{ ... }}` inside quotes in a file not named like a template is a Go template handed
-    to a command (`docker inspect --format '{{.Id}}'`) and stays shell text.
+    What a command fills in at run time is not a placeholder, in a file that is not otherwise
+    a template: a `{{ ... }}` or ERB tag inside quotes (`docker inspect --format '{{.Id}}'`),
+    in a heredoc body (a config file the build writes), or an unspaced `{{.name}}` that is an
+    argument of a shell command (`easy-add --var app=demo --file {{.app}}` fills it in from its
+    own flags); these stay shell text.
 
     ## Example
     ```dockerfile

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from dflint.core_rules import CORE_RULES, SyntaxError_, UnreadableFile
-from dflint.finding import Finding, Severity
+from dflint.finding import Finding, Fix, Severity
 from dflint.plugin import Context, FileAnalysis, Registry, Rule, ShellMemo, discover
 from dflint.records import FACTORY, Factories, Record, is_dataclass, replace
 from dflint.ruleindex import FileFacts, RuleEntry
@@ -212,10 +212,13 @@ class Linter:
             for violation in violations:
                 if suppressions.is_suppressed(rule.code, violation.span.start_line):
                     continue
-                if placeholders and rule.code != "DF903" and placeholders.touches(violation.span):
-                    continue  # template text is not Dockerfile syntax (DF903 says so once)
-                findings.append(make_finding(rule, severity, shown, violation.span, violation.message,
-                                             violation.fix))
+                fix = violation.fix
+                if placeholders and rule.code != "DF903":
+                    if placeholders.touches(violation.span):
+                        continue  # template text is not Dockerfile syntax (DF903 says so once)
+                    if fix is not None and placeholders.edited_by(fix):
+                        fix = None  # its text was computed from the masked placeholder: not written back
+                findings.append(make_finding(rule, severity, shown, violation.span, violation.message, fix))
         if getattr(settings, "shellcheck", False):  # before unused-ignores: SC pragmas count as used
             from pathlib import Path
 
@@ -379,20 +382,22 @@ def _context_files(folder: str, max_depth: int = 2, limit: int = 2000) -> tuple[
 class _Placeholders:
     """Spans of the template placeholders the parser masked (see :mod:`dflint.templates`)."""
 
-    __slots__ = ("spans",)
+    __slots__ = ("lines", "spans")
 
-    def __init__(self, spans: list[Span]) -> None:
+    def __init__(self, spans: list[Span], lines: list[str]) -> None:
         self.spans = spans
+        self.lines = lines
 
     @classmethod
     def of(cls, dockerfile: object) -> _Placeholders | None:
         spans = [w.span for w in getattr(dockerfile, "warnings", ()) if w.code == "template-placeholder"]
-        return cls(spans) if spans else None
+        return cls(spans, list(getattr(dockerfile, "lines", ()))) if spans else None
 
     def touches(self, span: Span) -> bool:
-        """Is the finding about placeholder text: mostly inside one (more than half of a one-line
-        span, all of a longer one)? A finding on a whole instruction that merely contains a
-        placeholder (``ENV VERSION {{ .version }}`` in legacy form) still stands."""
+        """Is the finding about placeholder text: inside one, or (on one line) inside the word
+        that holds one (``pkg={{ .version }}``, ``ruby:%%TAG%%-slim``)? A finding whose span
+        reaches other words (``ENV VERSION {{ .version }}`` in legacy form) still stands: it is
+        about the instruction, which the generated Dockerfile keeps as written."""
         start, end = (span.start_line, span.start_col), (span.end_line, max(span.end_col, span.start_col + 1))
         for s in self.spans:
             s_start, s_end = (s.start_line, s.start_col), (s.end_line, s.end_col)
@@ -401,10 +406,34 @@ class _Placeholders:
             if start >= s_start and end <= s_end:
                 return True
             if span.start_line == span.end_line == s.start_line == s.end_line:
-                shared = min(end[1], s.end_col) - max(start[1], s.start_col)
-                if 2 * shared > end[1] - start[1]:
+                first, last = self._word(s)
+                if first <= start[1] and end[1] <= last:
                     return True
         return False
+
+    def edited_by(self, fix: Fix) -> bool:
+        """Does ``fix`` rewrite text that holds a placeholder, or write the mask (a run of ``x``
+        as long as a placeholder) copied from one elsewhere (a moved or repeated COPY)?"""
+        masks = {"x" * (s.end_col - s.start_col) for s in self.spans if s.start_line == s.end_line}
+        for edit in fix.edits:
+            e = edit.span
+            if any(m in edit.new_text for m in masks):
+                return True
+            for s in self.spans:
+                if (e.start_line, e.start_col) < (s.end_line, s.end_col) and (s.start_line, s.start_col) < (
+                        e.end_line, e.end_col):
+                    return True
+        return False
+
+    def _word(self, s: Span) -> tuple[int, int]:
+        """Columns (start, end) of the whitespace-delimited word around one-line placeholder ``s``."""
+        line = self.lines[s.start_line - 1] if s.start_line <= len(self.lines) else ""
+        first, last = s.start_col - 1, s.end_col - 1
+        while first > 0 and not line[first - 1].isspace():
+            first -= 1
+        while last < len(line) and not line[last].isspace():
+            last += 1
+        return first + 1, last + 1
 
 
 def _context_texts(folder: str, files: tuple[str, ...], names: tuple[str, ...],

@@ -977,7 +977,7 @@ def parse_text(text: str, path: str = "Dockerfile", templates: bool = False) -> 
 
 
 def _placeholders(text: str, path: str) -> list[Any]:
-    if "{" not in text and "%" not in text and "\n__" not in text and "." not in path:
+    if "{" not in text and "%" not in text and "." not in path and "__" not in text and "@" not in text:
         return []  # no template form can occur: skip the import on the common path
     from dflint.templates import find_placeholders
 
@@ -993,7 +993,7 @@ def _parse_template(df: t.Dockerfile, text: str, placeholders: list[Any]) -> Non
     ``FROM #IMAGE_NAME# # Replaced by sed`` is rewritten whole).
     """
     from dflint.source import split_lines
-    from dflint.templates import alternative_branch_lines, mask
+    from dflint.templates import mask
 
     original_lines = df.lines
     masked = mask(text, placeholders)
@@ -1013,10 +1013,8 @@ def _parse_template(df: t.Dockerfile, text: str, placeholders: list[Any]) -> Non
                          "input", "template-placeholder")
         )
     templated = [ins.span for ins in df.instructions if any(_overlap(ins.span, s) for s in spans)]
-    branches = alternative_branch_lines(text, placeholders)
     df.errors = [e for e in df.errors
-                 if e.layer == "input"
-                 or not (any(_overlap(e.span, s) for s in templated) or e.span.start_line in branches)]
+                 if e.layer == "input" or not any(_overlap(e.span, s) for s in templated)]
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:

@@ -19,7 +19,7 @@ from dflint.plugin import Context
 from dflint.shell import ShellScript
 from dflint.tree import Add, Copy, Instruction, Workdir
 
-from ._df001_go import go_version
+from ._cache_busting_go import go_version
 from ._pkgmgr import RunScript, run_scripts
 from ._stage_refs import lineage
 

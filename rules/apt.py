@@ -471,6 +471,19 @@ class AptGetInstallRecommends(Rule):
     ```
     hadolint reports line 3; dflint does not.
 
+    A flag held in a variable whose value is known (set earlier in the same RUN, or by an
+    ARG/ENV in scope, read as for DL3008's package lists) counts as written in place:
+    ```dockerfile
+    FROM ubuntu:22.04
+    RUN noInstallRecommends="" && \\
+        if [ -f /etc/lsb-release ]; then \\
+            noInstallRecommends="--no-install-recommends"; \\
+        fi && \\
+        apt-get update && apt-get install -y $noInstallRecommends curl=7.81.0-1ubuntu1.20
+    ```
+    hadolint reports line 2; dflint does not. With two assignments, the last one before the
+    install is the value.
+
     ## References
     - hadolint DL3015
     """
@@ -486,10 +499,9 @@ class AptGetInstallRecommends(Rule):
     def check(self, ctx: Context) -> Iterator[Violation]:
         for item in run_scripts(ctx):
             for apt in apt_get_installs(item):
-                if apt.no_install_recommends or apt.subcommand_word is None:
+                if apt.subcommand_word is None or _recommends_off(apt):
                     continue
-                recommends = apt.option_values("--install-recommends")
-                if any(v is not None and v.lower() in _FALSE for v in recommends):
+                if self._flag_in_variable(ctx, item, apt):
                     continue
                 if _recommends_configured_off(ctx, item, apt.command):
                     continue
@@ -499,6 +511,24 @@ class AptGetInstallRecommends(Rule):
                     insert_after(item, apt.subcommand_word, " --no-install-recommends",
                                  "Add --no-install-recommends to apt-get install"),
                 )
+
+
+    @staticmethod
+    def _flag_in_variable(ctx: Context, item: RunScript, apt: AptInvocation) -> bool:
+        """``flags="--no-install-recommends"; apt-get install $flags curl``: the flag is there,
+        in a variable whose value is known."""
+        for package in apt.packages:
+            if package.kind == "dynamic":
+                expanded = expand_packages(ctx, item, apt.command, package.word, "apt-get install", parse_apt)
+                if expanded is not None and _recommends_off(expanded):
+                    return True
+        return False
+
+
+def _recommends_off(apt: AptInvocation) -> bool:
+    """``--no-install-recommends``, or ``-o APT::Install-Recommends=false``."""
+    recommends = apt.option_values("--install-recommends")
+    return apt.no_install_recommends or any(v is not None and v.lower() in _FALSE for v in recommends)
 
 
 class AptCommand(Rule):

@@ -70,6 +70,13 @@ def pipx_installs(item: RunScript) -> list[PipCommand]:
     return found
 
 
+def _offline(pip: PipCommand) -> bool:
+    """``pip install --no-index [--find-links=/wheels]``: only archives already in the image
+    (a wheelhouse built in an earlier stage) are installed; no index is asked, nothing is
+    downloaded. Their versions are whatever those files are, so a pin changes nothing."""
+    return pip.has_option("--no-index")
+
+
 def _unpinned(package: PackageRef) -> bool:
     text = package.word.value or package.name
     if package.pinned or package.kind not in ("name", "url"):
@@ -160,6 +167,19 @@ class PipPinVersions(Rule):
     hadolint reports line 4; `PIP_CONSTRAINT` is pip's `-c` by environment, and the
     constraints file pins flask, so dflint does not.
 
+    ```dockerfile
+    FROM python:3.12-slim AS wheels
+    COPY app-1.2.0-py3-none-any.whl /wheels/
+    RUN pip wheel --no-cache-dir --wheel-dir /wheels /wheels/app-1.2.0-py3-none-any.whl
+    FROM python:3.12-slim
+    COPY --from=wheels /wheels /wheels
+    RUN pip install --no-cache-dir --no-index --find-links=/wheels app
+    RUN pip install --no-cache-dir --find-links=/wheels app
+    ```
+    hadolint reports lines 6 and 7. With `--no-index` pip asks no index: it installs only
+    the archives already in the image, whose versions a pin could not change, so dflint
+    reports line 7 alone (without `--no-index`, PyPI still offers newer releases).
+
     dflint does not read RUNs under a PowerShell or cmd SHELL (or a Windows base image's
     default cmd), nor exec-form RUNs of a program other than a shell
     (`RUN ["pip", "install", "flask"]`); hadolint parses both as bash.
@@ -180,7 +200,7 @@ class PipPinVersions(Rule):
             if ctx.model.scope_at(item.run).env().get("PIP_CONSTRAINT", "").strip():
                 continue  # every install of the stage is constrained (pip's `-c` by ENV)
             for pip in pip_installs(item) + pipx_installs(item):
-                if pip.requirement_files or pip.constraint_files:
+                if pip.requirement_files or pip.constraint_files or _offline(pip):
                     continue
                 if any(a.name == "PIP_CONSTRAINT" and a.value for a in pip.command.assignments):
                     continue
@@ -286,6 +306,15 @@ class PipNoCacheDir(Rule):
     hadolint reports lines 2 and 4. Neither cache ships: the image is the distroless stage,
     which copies `/install` alone; dflint reports nothing.
 
+    ```dockerfile
+    FROM python:3.12-slim
+    COPY --from=ghcr.io/example/wheels:1.2.0 /wheels /wheels
+    RUN pip install --no-index --find-links=/wheels app==1.2.0
+    RUN pip install --find-links=/wheels app==1.2.0
+    ```
+    hadolint reports lines 3 and 4. `--no-index` installs ready archives from the image and
+    downloads nothing into the cache, so dflint reports line 4 alone.
+
     ## References
     - hadolint DL3042
     """
@@ -307,7 +336,7 @@ class PipNoCacheDir(Rule):
             if _base_disables_cache(ctx, item):
                 continue
             for pip in pip_installs(item):
-                if pip.no_cache_dir or pip.subcommand_word is None:
+                if pip.no_cache_dir or pip.subcommand_word is None or _offline(pip):
                     continue
                 if _set_inline(item, pip.command) or _cache_deleted_after(item, pip.command):
                     continue

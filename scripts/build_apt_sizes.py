@@ -1,32 +1,44 @@
 #!/usr/bin/env python3
-"""Build dflint/simulate/data/apt-<suite>.json from the local APT package lists.
+"""Build dflint/simulate/data/apt-<suite>.json from the local APT package lists and the .debs.
 
-Why from the archive metadata: ``Installed-Size`` (KiB) and ``Depends`` are what dpkg itself
-uses, so the closure of a package minus what the base image already has is the best offline
-estimate of what ``apt-get install`` adds. Run ``apt-get update`` first (Debian bookworm here);
-the script reads /var/lib/apt/lists/*Packages* through ``apt-helper cat-file`` (any compression).
+Why from the archive: ``Depends`` is what apt resolves, so the closure of a package minus what
+the base image already has is what ``apt-get install`` adds; the .debs themselves say what lands
+in the layer. Run ``apt-get update`` first (Debian bookworm here); the script reads
+/var/lib/apt/lists/*Packages* through ``apt-helper cat-file`` (any compression).
 
-Output (kept < 3 MB by limiting it to the closures of a list of popular packages):
+Output (kept small by limiting it to the closures of a list of popular packages):
 
     {"suite", "arch", "generated_from", "generated_on",
      "packages": {name: [installed_kib, [depends], [recommends]]},
      "sets": {"minbase": [...], "python-slim": [...], "buildpack-deps": [...]},
-     "file_bytes": {name: bytes}, "excluded_bytes": {policy: {name: bytes}}}
+     "image_versions": {set: {name: version in the image snapshot}},
+     "upgrades": {set: [names whose image version is older than the archive's]},
+     "forces": {set: {name: [packages of the set that installing name upgrades too]}},
+     "file_bytes": {name: bytes}, "excluded_bytes": {policy: {name: bytes}},
+     "dpkg": {name: [status_bytes, info_bytes, templates_bytes, ldconfig]}}
 
-``file_bytes`` and ``excluded_bytes`` (``--contents``, on by default) come from the packages
-themselves: each ``.deb`` is fetched with ``apt-get download`` and its data tarball read (what
-``dpkg-deb -c`` lists). ``file_bytes`` is what a layer stores for the package's files (regular
-file sizes plus symlink target lengths, the sizes Docker's layer diff adds up), which is smaller
-than ``Installed-Size`` (dpkg rounds every file up to a KiB). ``excluded_bytes`` is, per dpkg
-exclude policy of ``images.json`` (``debian-slim``: docs, man pages, locales... that the slim
-images' ``/etc/dpkg/dpkg.cfg.d/docker`` drops), the part of ``file_bytes`` dpkg never unpacks on
-such a base; only non-zero entries are stored.
+``file_bytes``, ``excluded_bytes`` and ``dpkg`` (``--contents``, on by default) come from the
+packages themselves: each ``.deb`` is fetched with ``apt-get download`` and read with
+``dpkg-deb``. What a layer stores, measured on dockerd 20.10 (vfs): the size of every regular
+file, a hard-linked file once, symlinks and directories nothing. ``file_bytes`` is that sum
+for the package's data tarball; it is smaller than ``Installed-Size`` (dpkg rounds every file
+up to a KiB). ``excluded_bytes`` is, per dpkg exclude policy of ``images.json`` (``debian-slim``:
+the docs, man pages, locales... that the slim images' ``/etc/dpkg/dpkg.cfg.d/docker`` drops),
+the part of ``file_bytes`` dpkg never unpacks on such a base; only non-zero entries are stored.
+``dpkg`` is what installing the package adds to dpkg's own state: its stanza in
+``/var/lib/dpkg/status`` (the control file, the Status line and its conffiles), its files in
+``/var/lib/dpkg/info`` (the file list, which names excluded paths too, and every control member
+but ``control``), the size of its debconf templates (0: none) and whether it triggers
+``ldconfig`` (1/0).
 
 ``depends`` = Depends + Pre-Depends, one package per group (first alternative that exists, a
 virtual package resolved to its first provider). ``sets`` are the packages of common base images:
-``minbase`` = Priority required/Essential + apt (what debuerreotype's minbase images hold),
-``python-slim`` = minbase + what the python:*-slim Dockerfiles add, ``buildpack-deps`` = minbase +
-the packages of the buildpack-deps curl/scm/full layers (python, node, golang, ruby full images).
+``minbase`` = the packages of the official ``debian:bookworm`` / ``bookworm-slim`` images
+(:data:`DEBIAN_BOOKWORM_IMAGE`, from docker-library/repo-info), ``python-slim`` = minbase + what
+the python:*-slim Dockerfiles add, ``buildpack-deps`` = minbase + the packages of the
+buildpack-deps curl/scm/full layers (python, node, golang, ruby full images). ``upgrades``: a
+package of the image that the archive now has in a newer version is upgraded when an
+``apt-get install`` names it (it is not "already the newest version").
 """
 
 from __future__ import annotations
@@ -42,6 +54,7 @@ import sys
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import Any
 
 POPULAR = """
 curl wget git python3 python3-pip python3-venv python3-dev python3-setuptools python3-wheel
@@ -80,6 +93,37 @@ libsqlite3-0 libssl3 libuuid1 zlib1g libexpat1 libdb5.3 libtirpc3 libnsl2
 """
 
 
+#: The binary packages of the official debian:bookworm-slim image (debian:bookworm has the same
+#: set; slim only drops files), linux/amd64, image created 2026-09-18: docker-library/repo-info
+#: repos/debian/local/bookworm-slim.md @321a824e8fd6c5a8a1291b74697c33ecb0fb81be.
+#: (debootstrap --variant=minbase gives the same 88 names; it lacks only the security updates.)
+DEBIAN_BOOKWORM_IMAGE = """
+adduser=3.134 apt=2.6.1 base-files=12.4+deb12u15 base-passwd=3.6.1 bash=5.2.15-2+b13
+bsdutils=1:2.38.1-5+deb12u3 coreutils=9.1-1 dash=0.5.12-2 debconf=1.5.82
+debian-archive-keyring=2023.3+deb12u2 debianutils=5.7-0.5~deb12u1 diffutils=1:3.8-4 dpkg=1.21.23
+e2fsprogs=1.47.0-2+b2 findutils=4.9.0-4 gcc-12-base=12.2.0-14+deb12u1 gpgv=2.2.40-1.1+deb12u2
+grep=3.8-5 gzip=1.12-1 hostname=3.23+nmu1 init-system-helpers=1.65.2+deb12u1 libacl1=2.3.1-3
+libapt-pkg6.0=2.6.1 libattr1=1:2.5.1-4 libaudit-common=1:3.0.9-1 libaudit1=1:3.0.9-1
+libblkid1=2.38.1-5+deb12u3 libbz2-1.0=1.0.8-5+b1 libc-bin=2.36-9+deb12u14 libc6=2.36-9+deb12u14
+libcap-ng0=0.8.3-1+b3 libcap2=1:2.66-4+deb12u3+b1 libcom-err2=1.47.0-2+b2 libcrypt1=1:4.4.33-2
+libdb5.3=5.3.28+dfsg2-1 libdebconfclient0=0.270 libext2fs2=1.47.0-2+b2 libffi8=3.4.4-1
+libgcc-s1=12.2.0-14+deb12u1 libgcrypt20=1.10.1-3+deb12u1 libgmp10=2:6.2.1+dfsg1-1.1
+libgnutls30=3.7.9-2+deb12u7 libgpg-error0=1.46-1 libhogweed6=3.8.1-2 libidn2-0=2.3.3-1+b1
+liblz4-1=1.9.4-1 liblzma5=5.4.1-1+deb12u2 libmd0=1.0.4-2 libmount1=2.38.1-5+deb12u3
+libnettle8=3.8.1-2 libp11-kit0=0.24.1-2 libpam-modules=1.5.2-6+deb12u2
+libpam-modules-bin=1.5.2-6+deb12u2 libpam-runtime=1.5.2-6+deb12u2 libpam0g=1.5.2-6+deb12u2
+libpcre2-8-0=10.42-1+deb12u1 libseccomp2=2.5.4-1+deb12u1 libselinux1=3.4-1+b6
+libsemanage-common=3.4-1 libsemanage2=3.4-1+b5 libsepol2=3.4-2.1 libsmartcols1=2.38.1-5+deb12u3
+libss2=1.47.0-2+b2 libstdc++6=12.2.0-14+deb12u1 libsystemd0=252.39-1~deb12u2
+libtasn1-6=4.19.0-2+deb12u1 libtinfo6=6.4-4 libudev1=252.39-1~deb12u2 libunistring2=1.0-2
+libuuid1=2.38.1-5+deb12u3 libxxhash0=0.8.1-1 libzstd1=1.5.4+dfsg2-5 login=1:4.13+dfsg1-1+deb12u2
+logsave=1.47.0-2+b2 mawk=1.3.4.20200120-3.1 mount=2.38.1-5+deb12u3 ncurses-base=6.4-4
+ncurses-bin=6.4-4 passwd=1:4.13+dfsg1-1+deb12u2 perl-base=5.36.0-7+deb12u3 sed=4.9-1+deb12u1
+sysvinit-utils=3.06-4 tar=1.34+dfsg-1.2+deb12u1 tzdata=2026b-0+deb12u1 usr-is-merged=37~deb12u1
+util-linux=2.38.1-5+deb12u3 util-linux-extra=2.38.1-5+deb12u3 zlib1g=1:1.2.13.dfsg-1
+"""
+
+
 def read_lists(pattern: str) -> list[str]:
     files = sorted(glob.glob(pattern), key=lambda f: ("security" in f or "updates" in f, f))
     texts = []
@@ -103,9 +147,27 @@ def parse(texts: list[str]) -> dict[str, dict[str, str]]:
                     key, _, value = line.partition(":")
                     fields[key] = value.strip()
             name = fields.get("Package")
-            if name:
-                records[name] = fields  # later files (updates, security) win
+            if not name:
+                continue
+            # apt's candidate (same pin priority everywhere): the highest version in any list.
+            held = records.get(name)
+            if held is None or older(held.get("Version", ""), fields.get("Version", "")):
+                records[name] = fields
     return records
+
+
+def relations(value: str) -> dict[str, tuple[str, str]]:
+    """Versioned relations of a Depends field: name -> (operator, version), first one wins."""
+    out: dict[str, tuple[str, str]] = {}
+    for match in re.finditer(r"([a-z0-9][a-z0-9.+-]*)(?::\w+)?\s*\((<<|<=|=|>=|>>)\s*([^)\s]+)\)", value):
+        out.setdefault(match.group(1), (match.group(2), match.group(3)))
+    return out
+
+
+def satisfies(version: str, operator: str, wanted: str) -> bool:
+    """Whether ``version`` meets the relation ``operator wanted`` (dpkg's own comparison)."""
+    done = subprocess.run(["dpkg", "--compare-versions", version, operator, wanted], check=False)
+    return done.returncode == 0
 
 
 def groups(value: str) -> list[list[str]]:
@@ -139,49 +201,143 @@ def dpkg_keeps(path: str, rules: list[tuple[str, str]]) -> bool:
     return keep
 
 
+def image_versions(text: str) -> dict[str, str]:
+    """``name=version`` words -> {name: version}."""
+    return dict(word.split("=", 1) for word in text.split())
+
+
+def layer_size(member: tarfile.TarInfo) -> int:
+    """Bytes a layer stores for one tar member: regular files only (a hard link is the same
+    inode, counted once; symlinks and directories count 0), as ``docker history`` reports."""
+    return member.size if member.isfile() else 0
+
+
 def deb_members(deb: Path) -> list[tuple[str, int]]:
-    """(absolute path, bytes a layer stores) of every non-directory in a .deb's data tarball."""
+    """(absolute path, bytes a layer stores) of every member of a .deb's data tarball."""
     proc = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE)
-    out: list[tuple[str, int]] = []
     assert proc.stdout is not None
-    sizes: dict[str, int] = {}
     with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
-        for member in tar:
-            path = "/" + member.name.lstrip("./")
-            if member.isfile():
-                sizes[path] = member.size
-                out.append((path, member.size))
-            elif member.islnk():
-                # A hard link is a second name for a file; the layer diff counts it again.
-                out.append((path, sizes.get("/" + member.linkname.lstrip("./"), 0)))
-            elif member.issym():
-                out.append((path, len(member.linkname)))
+        out = [("/" + member.name.removeprefix(".").lstrip("/"), layer_size(member)) for member in tar]
     proc.wait()
     return out
 
 
+def deb_control(deb: Path) -> dict[str, bytes]:
+    """The members of a .deb's control tarball (``control``, ``md5sums``, ``postinst``...)."""
+    proc = subprocess.Popen(["dpkg-deb", "--ctrl-tarfile", str(deb)], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    out: dict[str, bytes] = {}
+    with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
+        for member in tar:
+            handle = tar.extractfile(member) if member.isfile() else None
+            if handle is not None:
+                out[member.name.removeprefix("./")] = handle.read()
+    proc.wait()
+    return out
+
+
+STATUS_LINE = len("Status: install ok installed\n")
+
+
+def dpkg_state(members: list[tuple[str, int]], control: dict[str, bytes]) -> list[int]:
+    """[status stanza bytes, /var/lib/dpkg/info bytes, templates bytes, triggers ldconfig].
+
+    The status stanza is the control file plus the Status line, the conffiles (`` path md5``)
+    and the blank line between stanzas. info/ holds the file list (every member of the data
+    tarball, excluded paths included: ``/.``, ``/usr``...) and every control member but
+    ``control``.
+    """
+    conffiles = control.get("conffiles", b"").split()
+    status = len(control.get("control", b"")) + STATUS_LINE + 1
+    if conffiles:
+        status += len("Conffiles:\n") + sum(len(path) + 35 for path in conffiles)
+    listing = sum(len(path.rstrip("/") or "/.") + 1 for path, _size in members)
+    info = listing + sum(len(data) for name, data in control.items() if name != "control")
+    templates = len(control.get("templates", b""))
+    ldconfig = int(b"ldconfig" in control.get("triggers", b""))
+    return [status, info, templates, ldconfig]
+
+
+def download(names: list[str], where: str) -> None:
+    """``apt-get download`` in batches; a batch that fails (one name it cannot fetch) is
+    retried name by name, so one bad name costs only itself."""
+    for start in range(0, len(names), 80):
+        batch = names[start : start + 80]
+        done = subprocess.run(["apt-get", "download", "-qq", *batch], cwd=where, check=False,
+                              stderr=subprocess.DEVNULL)
+        if done.returncode:
+            have = {deb.name.split("_", 1)[0] for deb in Path(where).glob("*.deb")}
+            for name in batch:
+                if name not in have:
+                    subprocess.run(["apt-get", "download", "-qq", name], cwd=where, check=False,
+                                   stderr=subprocess.DEVNULL)
+        print(f"download: {min(start + 80, len(names))}/{len(names)}", file=sys.stderr)
+
+
 def contents(names: list[str], policies: dict[str, list[tuple[str, str]]]) -> tuple[
-    dict[str, int], dict[str, dict[str, int]]
+    dict[str, int], dict[str, dict[str, int]], dict[str, list[int]]
 ]:
-    """file_bytes and excluded_bytes per policy for ``names`` (downloads in batches of 80)."""
+    """file_bytes, excluded_bytes per policy and dpkg state for ``names``."""
     file_bytes: dict[str, int] = {}
     excluded: dict[str, dict[str, int]] = {p: {} for p in policies}
+    state: dict[str, list[int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for start in range(0, len(names), 80):
-            batch = names[start : start + 80]
-            subprocess.run(["apt-get", "download", "-qq", *batch], cwd=tmp, check=False,
-                           stderr=subprocess.DEVNULL)
+        for start in range(0, len(names), 200):
+            download(names[start : start + 200], tmp)
             for deb in sorted(Path(tmp).glob("*.deb")):
                 name = deb.name.split("_", 1)[0]
                 members = deb_members(deb)
                 file_bytes[name] = sum(size for _path, size in members)
                 for policy, rules in policies.items():
-                    dropped = sum(size for path, size in members if not dpkg_keeps(path, rules))
+                    dropped = sum(size for path, size in members if size and not dpkg_keeps(path, rules))
                     if dropped:
                         excluded[policy][name] = dropped
+                state[name] = dpkg_state(members, deb_control(deb))
                 deb.unlink()
-            print(f"contents: {min(start + 80, len(names))}/{len(names)}", file=sys.stderr)
-    return file_bytes, excluded
+    missing = sorted(set(names) - set(file_bytes))
+    if missing:
+        print(f"no .deb for {len(missing)}: {' '.join(missing[:20])}", file=sys.stderr)
+    return file_bytes, excluded, state
+
+
+def older(version: str, than: str) -> bool:
+    """dpkg's own version order (epochs, ``~``, Debian revisions)."""
+    return subprocess.run(["dpkg", "--compare-versions", version, "lt", than], check=False).returncode == 0
+
+
+def source_of(record: dict[str, str]) -> str:
+    """The source package a binary was built from (``Source: perl (5.36.0-7)`` -> ``perl``)."""
+    return (record.get("Source") or record["Package"]).split()[0]
+
+
+def forced_upgrades(
+    table: dict[str, list[object]],
+    records: dict[str, dict[str, str]],
+    image: dict[str, str],
+    upgrades: list[str],
+) -> dict[str, list[str]]:
+    """Per package, the image's packages that installing it upgrades too. Two reasons, both seen
+    on the engine: its Depends/Pre-Depends need a newer version than the image has (``perl``
+    needs ``perl-base (= its own version)``), or it is built from the same source package (apt
+    2.6 upgrades the installed binaries of that source along: ``apt-get install xz-utils``
+    upgraded liblzma5 though ``liblzma5 (>= 5.4.0)`` was met). Only packages in ``upgrades``
+    can be concerned (the others are at the archive's version)."""
+    out: dict[str, list[str]] = {}
+    for name in sorted(table):
+        rec = records[name]
+        wanted = relations(rec.get("Depends", "") + ", " + rec.get("Pre-Depends", ""))
+        needs = [
+            dep
+            for dep in upgrades
+            if dep != name
+            and (
+                source_of(records[dep]) == source_of(rec)
+                or (dep in wanted and not satisfies(image[dep], *wanted[dep]))
+            )
+        ]
+        if needs:
+            out[name] = needs
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,7 +346,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--suite", default="bookworm")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "dflint/simulate/data"))
     ap.add_argument("--no-contents", dest="contents", action="store_false",
-                    help="skip downloading the .debs (no file_bytes / excluded_bytes)")
+                    help="skip downloading the .debs (no file_bytes / excluded_bytes / dpkg)")
+    ap.add_argument("--reuse-contents", action="store_true",
+                    help="keep the .deb-derived figures of the existing output for the packages it has"
+                    " (only when it was built from the same package lists)")
     args = ap.parse_args(argv)
     records = parse(read_lists(args.lists))
     if not records:
@@ -209,6 +368,10 @@ def main(argv: list[str] | None = None) -> int:
         for alt in alts:
             if alt in preferred:
                 return alt
+            # A virtual package one of the base's packages provides (awk: mawk, not gawk).
+            installed = sorted(set(provides.get(alt, ())) & preferred)
+            if installed:
+                return installed[0]
         if len(alts) > 1 and alts[0] == "usrmerge":
             alts = alts[1:]  # merged-/usr systems install usr-is-merged, never usrmerge
         for alt in alts:
@@ -243,16 +406,16 @@ def main(argv: list[str] | None = None) -> int:
                 todo.extend(recs)
         return seen
 
-    # usrmerge is Priority required in bookworm but debootstrap merges /usr itself and never
-    # installs it (debian:bookworm has no perl); keeping it would hide perl from every closure.
-    required = [
-        n
-        for n, r in records.items()
-        if (r.get("Priority") == "required" or r.get("Essential") == "yes") and n != "usrmerge"
-    ]
-    preferred.update(required)
-    minbase = closure([*required, "apt"], recommends=False)
-    preferred.update(minbase)
+    image = image_versions(DEBIAN_BOOKWORM_IMAGE)
+    absent = sorted(set(image) - set(records))
+    if absent:
+        print(f"image packages missing from the lists: {absent}", file=sys.stderr)
+    preferred.update(image)
+    minbase = closure(sorted(image), recommends=False)
+    extra = sorted(minbase - set(image))
+    if extra:  # the image is closed under Depends; anything more means resolve() chose wrongly
+        print(f"minbase closure adds {extra}", file=sys.stderr)
+    upgrades = sorted(n for n, v in image.items() if n in records and older(v, records[n]["Version"]))
     python_slim = minbase | closure(PYTHON_SLIM.split(), recommends=False)
     buildpack = minbase | closure(BUILDPACK.split(), recommends=False)
     closure(POPULAR.split(), recommends=True)
@@ -260,7 +423,8 @@ def main(argv: list[str] | None = None) -> int:
         "suite": args.suite,
         "arch": "amd64",
         "generated_from": "Debian APT Packages lists (main, updates, security); Installed-Size in KiB;"
-        " file_bytes/excluded_bytes from the .deb data tarballs (apt-get download)",
+        " file_bytes/excluded_bytes/dpkg from the .debs (apt-get download, dpkg-deb); sets.minbase:"
+        " docker-library/repo-info repos/debian/local/bookworm-slim.md @321a824e (image 2026-09-18)",
         "generated_on": datetime.date.today().isoformat(),
         "format": "name -> [installed_kib, [depends+pre-depends], [recommends]]",
         "packages": {k: table[k] for k in sorted(table)},
@@ -269,10 +433,25 @@ def main(argv: list[str] | None = None) -> int:
             "python-slim": sorted(python_slim),
             "buildpack-deps": sorted(buildpack),
         },
+        "image_versions": {"minbase": image},
+        "upgrades": {"minbase": upgrades},
+        "forces": {"minbase": forced_upgrades(table, records, image, upgrades)},
     }
     if args.contents:
         names = sorted(table)
-        data["file_bytes"], data["excluded_bytes"] = contents(names, load_policies(Path(args.out)))
+        policies = load_policies(Path(args.out))
+        previous = Path(args.out) / f"apt-{args.suite}.json"
+        kept: dict[str, Any] = {}
+        if args.reuse_contents and previous.exists():
+            kept = json.loads(previous.read_text(encoding="utf-8"))
+            names = [n for n in names if n not in kept.get("dpkg", {})]
+        file_bytes, excluded, state = contents(names, policies)
+        data["file_bytes"] = dict(sorted({**kept.get("file_bytes", {}), **file_bytes}.items()))
+        old = kept.get("excluded_bytes", {})
+        data["excluded_bytes"] = {
+            policy: dict(sorted({**old.get(policy, {}), **excluded[policy]}.items())) for policy in policies
+        }
+        data["dpkg"] = dict(sorted({**kept.get("dpkg", {}), **state}.items()))
     out = Path(args.out) / f"apt-{args.suite}.json"
     out.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{out}: {len(table)} packages, {out.stat().st_size} bytes")

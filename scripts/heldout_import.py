@@ -6,13 +6,16 @@ public repositories through the search tool's ``read_file``, one JSON answer a l
 
     {"repo": "owner/name", "path": "dir/Dockerfile", "commit": "<sha>", "text": "...", "total_chars": 123}
 
-    python scripts/heldout_import.py ANSWERS.jsonl [--fetched YYYY-MM-DD]
+    python scripts/heldout_import.py ANSWERS.jsonl [--set heldout2] [--fetched YYYY-MM-DD]
 
-Each file is written as ``fixtures/heldout/<owner>+<name>__<path with / as __>`` (the shared
-corpus's naming) and recorded in ``fixtures/heldout/manifest.jsonl`` with its repo, path, commit,
-sha256 and the date fetched. A file is refused when its bytes (or its text with whitespace
-normalised) are in the shared corpus, or when its repository is one the corpus holds: held-out
-means nobody tuned on it.
+Each file is written as ``fixtures/<set>/<owner>+<name>__<path with / as __>`` (the shared
+corpus's naming; ``<set>`` is ``heldout`` unless ``--set`` names another) and recorded in
+``fixtures/<set>/manifest.jsonl`` with its repo, path, commit, sha256, the date fetched and, when
+the answer says, how it was chosen (``sample``). A file is refused when its bytes (or its text
+with whitespace normalised) are in the shared corpus or in another held-out set, when its
+repository is one the corpus or another held-out set holds, or when its text is already in this
+set from another repository (a fork): held-out means nobody tuned on it, and a set that was judged
+and then fixed is no longer held out, so a newer set must not share its files either.
 
 The tool's text drops carriage returns; when ``total_chars`` counts one more character per line,
 the file had CRLF line ends and is written back with them (so a CRLF file stays a CRLF file).
@@ -29,7 +32,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HELDOUT = ROOT / "fixtures" / "heldout"
+FIXTURES = ROOT / "fixtures"
+HELDOUT = FIXTURES / "heldout"
 MANIFEST = HELDOUT / "manifest.jsonl"
 
 
@@ -63,9 +67,11 @@ def file_bytes(answer: dict[str, object]) -> bytes:
 
 
 class Corpus:
-    """What the shared corpus holds: repositories, byte hashes and normalised texts."""
+    """What a set of real files holds (the shared corpus, or an earlier held-out set):
+    repositories, byte hashes and normalised texts."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, label: str = "the shared corpus") -> None:
+        self.label = label
         self.repos: set[str] = set()
         self.hashes: set[str] = set()
         for line in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
@@ -77,12 +83,19 @@ class Corpus:
 
     def why_not(self, repo: str, data: bytes) -> str | None:
         if repo.lower() in self.repos:
-            return "its repository is in the shared corpus"
+            return f"its repository is in {self.label}"
         if hashlib.sha256(data).hexdigest() in self.hashes:
-            return "its bytes are in the shared corpus"
+            return f"its bytes are in {self.label}"
         if normalised(data) in self.texts:
-            return "its text is in the shared corpus"
+            return f"its text is in {self.label}"
         return None
+
+
+def other_heldout_sets(target: Path) -> list[Corpus]:
+    """Every other held-out set (``fixtures/heldout*`` with a manifest): none may share a file."""
+    return [Corpus(folder, f"the held-out set {folder.name}")
+            for folder in sorted(FIXTURES.glob("heldout*"))
+            if folder.resolve() != target.resolve() and (folder / "manifest.jsonl").is_file()]
 
 
 def read_answers(paths: Iterable[Path]) -> list[dict[str, object]]:
@@ -98,31 +111,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("answers", nargs="+", type=Path, help="JSON lines of read_file answers")
     parser.add_argument("--fetched", default=datetime.date.today().isoformat(),
                         help="date fetched (YYYY-MM-DD)")
+    parser.add_argument("--set", default=HELDOUT.name, dest="name",
+                        help="the held-out set to add to (a folder under fixtures/, default heldout)")
     args = parser.parse_args(argv)
 
-    corpus = Corpus(corpus_dir())
+    folder = FIXTURES / args.name
+    manifest = folder / "manifest.jsonl"
+    refusers = [Corpus(corpus_dir()), *other_heldout_sets(folder)]
     records: dict[str, dict[str, object]] = {}
-    if MANIFEST.exists():
-        for line in MANIFEST.read_text(encoding="utf-8").splitlines():
+    if manifest.exists():
+        for line in manifest.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             records[record["name"]] = record
-    HELDOUT.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = {normalised((folder / name).read_bytes()): str(r["repo"]) for name, r in records.items()
+             if (folder / name).is_file()}
     refused = 0
     for answer in read_answers(args.answers):
         repo, path = str(answer["repo"]), str(answer["path"])
         data = file_bytes(answer)
-        reason = corpus.why_not(repo, data)
+        reason = next((why for why in (c.why_not(repo, data) for c in refusers) if why), None)
+        if reason is None and texts.get(normalised(data), repo) != repo:
+            reason = f"its text is already in this set, from {texts[normalised(data)]}"
         if reason:
             print(f"refused {repo}:{path}: {reason}", file=sys.stderr)
             refused += 1
             continue
         name = stored_name(repo, path)
-        (HELDOUT / name).write_bytes(data)
+        (folder / name).write_bytes(data)
+        texts[normalised(data)] = repo
         records[name] = {"name": name, "repo": repo, "path": path, "commit": answer["commit"],
                          "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
                          "fetched": records.get(name, {}).get("fetched", args.fetched)}
-    MANIFEST.write_text("".join(json.dumps(r) + "\n" for _, r in sorted(records.items())), encoding="utf-8")
-    print(f"{len(records)} held-out files, {refused} refused")
+        if answer.get("sample"):
+            records[name]["sample"] = str(answer["sample"])
+    manifest.write_text("".join(json.dumps(r) + "\n" for _, r in sorted(records.items())), encoding="utf-8")
+    print(f"{len(records)} files in fixtures/{args.name}, {refused} refused")
     return 0
 
 

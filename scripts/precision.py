@@ -16,12 +16,20 @@ same instruction, and a judgement survives rewording of the message.
                                                 # stubs to judge: unjudged findings of one rule, as JSON lines
     python scripts/precision.py --json          # the table as JSON (for the closing note, for diffs)
     python scripts/precision.py --heldout [...] # the same over the held-out set only (see below)
+    python scripts/precision.py --set heldout2 [...]  # ... or over another held-out set (--heldout2)
 
 The held-out set (``fixtures/heldout/``, verdicts in ``fixtures/judged/heldout/<CODE>.jsonl``) is a
 second sample of real files that no rule was tuned on: its precision is our estimate of precision on
 files we have never seen. A held-out judgement names its file by its path from the repository root
 (``fixtures/heldout/<name>``); a plain name is a shared-corpus file. Without ``--heldout`` the report
 prints the corpus table, then the held-out table on its own.
+
+Once a held-out set has been judged and its FPs fixed it is held out no longer, so a newer set takes
+its place: ``fixtures/heldout2/`` (verdicts in ``fixtures/judged/heldout2/``), built and judged the
+same way. Every set under ``fixtures/`` named ``heldout*`` with verdicts gets its own table, in order.
+With ``--all`` a held-out table also gives the finding-weighted precision: each rule's precision
+weighted by how many findings it makes on the set, the figure a user of the whole set would see when
+big rules were judged on a sample.
 
 The same module backs ``tests/test_judged_findings.py``, which fails when a judged FP comes back or
 a judged TP disappears. Run it from another checkout (``--judged DIR``) to measure the same verdicts
@@ -43,6 +51,8 @@ ROOT = Path(__file__).resolve().parent.parent
 JUDGED_DIR = ROOT / "fixtures" / "judged"
 HELDOUT_JUDGED_DIR = JUDGED_DIR / "heldout"
 HELDOUT_DIR = ROOT / "fixtures" / "heldout"
+HELDOUT2_JUDGED_DIR = JUDGED_DIR / "heldout2"
+HELDOUT2_DIR = ROOT / "fixtures" / "heldout2"
 VERDICTS = ("TP", "FP", "debatable")
 
 
@@ -172,13 +182,20 @@ def corpus_files() -> list[str]:
                   if p.is_file() and not p.name.endswith((".md", ".json", ".jsonl")))
 
 
-def heldout_files(root: Path = ROOT) -> list[str]:
-    """The held-out set's files, as paths from the repository root."""
-    folder = root / HELDOUT_DIR.relative_to(ROOT)
+def heldout_files(root: Path = ROOT, name: str = HELDOUT_DIR.name) -> list[str]:
+    """A held-out set's files (``fixtures/<name>``), as paths from the repository root."""
+    relative = HELDOUT_DIR.parent.relative_to(ROOT) / name
+    folder = root / relative
     if not folder.is_dir():
         return []
-    return sorted(f"{HELDOUT_DIR.relative_to(ROOT).as_posix()}/{p.name}" for p in folder.iterdir()
+    return sorted(f"{relative.as_posix()}/{p.name}" for p in folder.iterdir()
                   if p.is_file() and not p.name.endswith((".md", ".json", ".jsonl")))
+
+
+def heldout_sets(judged: Path = JUDGED_DIR) -> list[str]:
+    """The held-out sets with verdicts under ``judged`` (``heldout``, ``heldout2``, ...), in order."""
+    return sorted((p.name for p in judged.glob("heldout*") if p.is_dir() and any(p.glob("*.jsonl"))),
+                  key=lambda name: (len(name), name))
 
 
 @dataclass
@@ -255,6 +272,16 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
 
+def weighted_precision(scores: dict[str, RuleScore], findings: Counter[str]) -> float | None:
+    """Each rule's precision weighted by its number of ``findings`` (rules without a TP or FP
+    verdict left out): the precision over all findings of a set whose big rules were judged on a
+    sample."""
+    pairs = [(findings[code], s.precision) for code, s in scores.items()
+             if s.precision is not None and findings[code]]
+    total = sum(count for count, _ in pairs)
+    return sum(count * p for count, p in pairs) / total if total else None
+
+
 def table(scores: dict[str, RuleScore], corpus_unjudged: Counter[str] | None = None) -> Iterator[str]:
     header = ("| rule | TP | FP | debatable | precision | recall | FP fixed | TP lost "
               "| unjudged (judged files) |")
@@ -301,18 +328,24 @@ def report(judgements: Sequence[Judgement], universe: Sequence[str] | None, root
     ``where``: the folder its verdicts go to, for the hint."""
     files = {j.file for j in judgements}
     set_unjudged: Counter[str] | None = None
+    findings: Counter[str] | None = None
     if universe is not None:
         everything = lint(universe, root)
         judged = {j.key for j in judgements}
         set_unjudged = Counter(code for (_, code, _) in {r.key for r in everything} - judged)
+        findings = Counter(code for (_, code, _) in {r.key for r in everything})
         reported = [r for r in everything if r.file in files]
     else:
         reported = lint(files, root)
     verdicts = Counter(j.verdict for j in judgements)
     print(f"{len(judgements)} judged findings on {len(files)} files "
           f"({verdicts['TP']} TP, {verdicts['FP']} FP, {verdicts['debatable']} debatable)\n")
-    for row in table(score(judgements, reported), set_unjudged):
+    scores = score(judgements, reported)
+    for row in table(scores, set_unjudged):
         print(row)
+    if findings is not None and universe is not None:
+        print(f"\nfinding-weighted precision: {_percent(weighted_precision(scores, findings))} "
+              f"({sum(findings.values())} findings on {len(universe)} files)")
     problems = regressions(judgements, reported)
     if problems:
         print(f"\n{len(problems)} regressions:")
@@ -336,8 +369,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--judged", type=Path, default=None,
                         help="folder of <CODE>.jsonl judgements (default fixtures/judged, "
                              "or fixtures/judged/heldout with --heldout)")
-    parser.add_argument("--heldout", action="store_true",
+    parser.add_argument("--heldout", action="store_const", const=HELDOUT_DIR.name, dest="set",
                         help="the held-out set only (fixtures/heldout, verdicts in fixtures/judged/heldout)")
+    parser.add_argument("--heldout2", action="store_const", const=HELDOUT2_DIR.name, dest="set",
+                        help="the second held-out set only (fixtures/heldout2, verdicts in "
+                             "fixtures/judged/heldout2)")
+    parser.add_argument("--set", metavar="NAME", dest="set",
+                        help="one held-out set only (fixtures/NAME, verdicts in fixtures/judged/NAME)")
     parser.add_argument("--all", action="store_true",
                         help="also count unjudged findings over the whole corpus (or held-out set)")
     parser.add_argument("--unjudged", metavar="CODE", help="print stubs for unjudged findings of CODE")
@@ -346,10 +384,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the per-rule scores as JSON")
     args = parser.parse_args(argv)
 
-    judged_dir: Path = args.judged or (HELDOUT_JUDGED_DIR if args.heldout else JUDGED_DIR)
+    judged_dir: Path = args.judged or (JUDGED_DIR / args.set if args.set else JUDGED_DIR)
     root = checkout_of(judged_dir)
     judgements = load_judgements(judged_dir)
-    universe = heldout_files(root) if args.heldout else None
+    universe = heldout_files(root, args.set) if args.set else None
     if args.unjudged:
         for line in stubs(args.unjudged, judgements, args.limit, args.seed, universe, root):
             print(line)
@@ -359,16 +397,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps({code: {**vars(s), "precision": s.precision, "recall": s.recall}
                           for code, s in sorted(scores.items())}, indent=1))
         return 0
-    if args.heldout:
-        print("# held-out set: real files no rule was tuned on (fixtures/heldout)\n")
-        return 1 if report(judgements, universe if args.all else None, root, "fixtures/judged/heldout") else 0
+    if args.set:
+        print(f"# held-out set: real files no rule was tuned on (fixtures/{args.set})\n")
+        return 1 if report(judgements, universe if args.all else None, root,
+                           f"fixtures/judged/{args.set}") else 0
     problems = report(judgements, corpus_files() if args.all else None, root, "fixtures/judged")
-    heldout = load_judgements(judged_dir / "heldout") if (judged_dir / "heldout").is_dir() else []
-    if heldout:
-        print("\n# held-out set: real files no rule was tuned on (fixtures/heldout); "
+    for name in heldout_sets(judged_dir):
+        heldout = load_judgements(judged_dir / name)
+        print(f"\n# held-out set: real files no rule was tuned on (fixtures/{name}); "
               "its precision is our estimate for files we have never seen\n")
-        universe = heldout_files(root) if args.all else None
-        problems += report(heldout, universe, root, "fixtures/judged/heldout")
+        universe = heldout_files(root, name) if args.all else None
+        problems += report(heldout, universe, root, f"fixtures/judged/{name}")
     return 1 if problems else 0
 
 

@@ -15,6 +15,8 @@ Format of ``fixtures/rules/<CODE>.yml``::
         fix: |                           # optional: the file after `--fix` (safe fixes,
                                          # plus unsafe ones when the rule's fixes are unsafe
                                          # or the case says `unsafe: true`)
+        path: Dockerfile.tt              # optional: the file's name (default Dockerfile);
+                                         # templates are known by it (see dflint/templates.py)
 
 A case fails when a finding is missing, extra, or at another position.
 """
@@ -54,6 +56,7 @@ class RuleCase:
     fix: str | None = None
     unsafe: bool = False
     source: str = ""
+    path: str = "Dockerfile"
 
     @property
     def id(self) -> str:
@@ -70,7 +73,7 @@ def load_cases() -> list[RuleCase]:
                 code=code, name=raw["name"], dockerfile=raw["dockerfile"],
                 expect=[str(e) for e in raw.get("expect", [])], options=raw.get("options") or {},
                 message=raw.get("message"), fix=raw.get("fix"), unsafe=bool(raw.get("unsafe", False)),
-                source=path.name,
+                source=path.name, path=str(raw.get("path", "Dockerfile")),
             ))
     return cases
 
@@ -109,7 +112,7 @@ def _linter(case: RuleCase) -> Linter:
 
 
 def lint_text(case: RuleCase, text: str) -> tuple[list[Finding], bool]:
-    outcome = _linter(case).lint_bytes(text.encode("utf-8"), "Dockerfile", Path("Dockerfile"))
+    outcome = _linter(case).lint_bytes(text.encode("utf-8"), case.path, Path(case.path))
     return [f for f in outcome.findings if f.code == case.code], outcome.parse_failed
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dflint_rules.df001_cache_busting_copy import CacheBustingCopyOrder
+from dflint_rules.cache_busting_copy import CacheBustingCopyOrder
 from rule_harness import registry
 
 from dflint.engine import Linter, _context_files
@@ -100,7 +100,7 @@ def test_explicit_context_files_are_kept(tmp_path: Path) -> None:
 
 
 def test_pip_manifests_are_read_like_pip_reads_its_options() -> None:
-    from dflint_rules._df001_reorder import Needs, is_inert, manifests_of
+    from dflint_rules._cache_busting_reorder import Needs, is_inert, manifests_of
 
     assert manifests_of(["pip", "install", "-qr", "req.txt"]) == Needs(("req.txt",))
     both = Needs(("req.txt", "c.txt"))

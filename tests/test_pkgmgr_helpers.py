@@ -71,7 +71,7 @@ def test_per_file_and_per_script_caches_never_change_findings(tmp_path, monkeypa
     memo = ShellMemo()
     cached = lint_all(None)
     through_memo = [lint_all(memo), lint_all(memo)]  # the second run reuses scripts and their caches
-    df001 = importlib.import_module("dflint_rules._df001_installs")
+    df001 = importlib.import_module("dflint_rules._cache_busting_installs")
     derived_by = {key for by_key in _pkgmgr._PER_SCRIPT.values() for key in by_key}
     assert df001.script_installs in derived_by  # DF001's installs were cached
     assert derived_by - {df001.script_installs, df001._script_facts}  # and package readers' commands too
@@ -91,7 +91,7 @@ def test_per_file_and_per_script_caches_never_change_findings(tmp_path, monkeypa
     monkeypatch.setattr(_words, "literal", plain_literal)
     monkeypatch.setattr(expand, "_variables_in", plain_variables_in)
     for module in ("buildkit_expose", "buildkit_from_args", "buildkit_syntax", "buildkit_undefined_var",
-                   "copy_add", "dl3003_cd", "instructions", "layers", "metadata", "stages"):
+                   "copy_add", "change_directory", "instructions", "layers", "metadata", "stages"):
         if hasattr(importlib.import_module(f"dflint_rules.{module}"), "literal"):
             monkeypatch.setattr(f"dflint_rules.{module}.literal", plain_literal)
     monkeypatch.setattr(_pkgmgr, "package_commands", uncached_package_commands)

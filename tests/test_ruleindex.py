@@ -266,7 +266,7 @@ def _imported_by_lint(tmp_path: Path, text: str) -> set[str]:
 def test_a_small_file_imports_only_the_rule_modules_it_needs(tmp_path: Path) -> None:
     modules = _imported_by_lint(tmp_path, "FROM python:3.12\nRUN pip install flask\n")
     rule_modules = {m.split(".", 1)[1] for m in modules if m.startswith("dflint_rules.") and "._" not in m}
-    assert "pip" in rule_modules and "dl3006_untagged_image" in rule_modules
+    assert "pip" in rule_modules and "image_tags" in rule_modules
     assert not rule_modules & {"apt", "apk", "yum_dnf", "zypper", "node", "gem_go", "metadata"}
 
 

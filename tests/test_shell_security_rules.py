@@ -25,11 +25,11 @@ from dflint.fix import fix_text
 from dflint.plugin import Rule
 
 # Imported by name: `dflint_rules` is an editable install that mypy cannot follow.
-shell_misc, dl3003_cd, layers, security, eol = (
+shell_misc, change_directory, layers, security, eol = (
     importlib.import_module(f"dflint_rules.{name}")
-    for name in ("shell_misc", "dl3003_cd", "layers", "security", "eol")
+    for name in ("shell_misc", "change_directory", "layers", "security", "eol")
 )
-MY_MODULES = (shell_misc, dl3003_cd, layers, security, eol)
+MY_MODULES = (shell_misc, change_directory, layers, security, eol)
 MY_CODES = sorted(
     value.code
     for module in MY_MODULES

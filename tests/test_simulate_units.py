@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from git_support import git
@@ -110,12 +111,7 @@ def test_apt_slim_base_drops_docs_man_pages_and_locales() -> None:
 
 def test_exclude_policies_are_dpkg_filters() -> None:
     """The policies the apt data was built with: last matching filter wins, copyright kept."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("build_apt_sizes", ROOT / "scripts" / "build_apt_sizes.py")
-    assert spec is not None and spec.loader is not None
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = _build_script()
     rules = script.load_policies(ROOT / "dflint" / "simulate" / "data")["debian-slim"]
     assert not script.dpkg_keeps("/usr/share/doc/wget/NEWS.gz", rules)
     assert script.dpkg_keeps("/usr/share/doc/wget/copyright", rules)
@@ -138,6 +134,120 @@ def test_apt_unknown_package_reported() -> None:
         ["no-such-package-xyz"], recommends=False, have=frozenset()
     )
     assert unknown == ["no-such-package-xyz"]
+
+
+def _build_script() -> ModuleType:
+    """scripts/build_apt_sizes.py as a module (it is a script, not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_apt_sizes", ROOT / "scripts" / "build_apt_sizes.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
+def test_layer_bytes_count_a_hard_linked_file_once_and_symlinks_as_nothing() -> None:
+    """What docker history reports for a layer (measured on dockerd 20.10/vfs): regular files'
+    sizes, each inode once; a symlink or a directory adds 0."""
+    import tarfile
+
+    script = _build_script()
+    regular = tarfile.TarInfo("./usr/bin/bzip2")
+    regular.size = 39_224
+    link = tarfile.TarInfo("./usr/bin/bunzip2")
+    link.type, link.linkname = tarfile.LNKTYPE, "./usr/bin/bzip2"
+    sym = tarfile.TarInfo("./usr/bin/bzcat")
+    sym.type, sym.linkname = tarfile.SYMTYPE, "bzip2"
+    folder = tarfile.TarInfo("./usr/bin")
+    folder.type = tarfile.DIRTYPE
+    assert [script.layer_size(m) for m in (regular, link, sym, folder)] == [39_224, 0, 0, 0]
+
+
+def test_dpkg_state_of_a_package_from_its_deb() -> None:
+    """status stanza = control + Status line + conffiles + blank line; info = file list (every
+    member, excluded paths too) + every control member but control."""
+    script = _build_script()
+    members = [("/", 0), ("/etc", 0), ("/etc/wgetrc", 4942), ("/usr/share/man/man1/wget.1.gz", 9000)]
+    control = {
+        "control": b"Package: wget\n",
+        "md5sums": b"x" * 100,
+        "conffiles": b"/etc/wgetrc\n",
+        "triggers": b"activate-noawait ldconfig\n",
+    }
+    status, info, templates, ldconfig = script.dpkg_state(members, control)
+    assert status == len("Package: wget\n") + len("Status: install ok installed\n") + 1 + len(
+        "Conffiles:\n /etc/wgetrc 0123456789abcdef0123456789abcdef\n"
+    )
+    listing = len("/.\n/etc\n/etc/wgetrc\n/usr/share/man/man1/wget.1.gz\n")
+    assert info == listing + 100 + len(b"/etc/wgetrc\n") + len(b"activate-noawait ldconfig\n")
+    assert (templates, ldconfig) == (0, 1)
+
+
+def test_bookworm_base_is_the_official_image_package_set() -> None:
+    """minbase is repo-info's package list of debian:bookworm(-slim), not a Priority guess:
+    mawk (not gawk), tzdata included."""
+    model = SizeModel()
+    base = model.base_packages("debian:bookworm-slim")
+    assert len(base) == 88
+    assert {"tzdata", "mawk", "usr-is-merged"} <= base
+    assert not {"gawk", "libreadline8", "usrmerge"} & base
+
+
+def test_apt_install_of_an_outdated_base_package_upgrades_it() -> None:
+    """The image snapshot holds tzdata 2026b; the archive the data was built from has a newer
+    one, so ``apt-get install tzdata`` unpacks it again instead of "already the newest"."""
+    model = SizeModel()
+    fs = model.stage_fs("debian:bookworm-slim")
+    assert "tzdata" in fs.upgradable
+    have = fs.base_packages
+    _size, new, _ = model.apt_closure(["tzdata"], False, have, fs.excludes, fs.upgradable)
+    assert new == ["tzdata"]
+    assert model.apt_closure(["tzdata"], False, have, fs.excludes)[1] == []
+    # A dependency already in the base is not upgraded: only named packages are.
+    assert "tzdata" not in model.apt_closure(["wget"], False, have, fs.excludes, fs.upgradable)[1]
+    # The versions compared are the debian bookworm snapshot's: other images borrowing the
+    # package set (ubuntu, trixie) get no upgrades from it.
+    for other in ("ubuntu:24.04", "debian:trixie-slim", "eclipse-temurin:21-jre"):
+        assert model.stage_fs(other).upgradable == frozenset() and not model.stage_fs(other).forces
+
+
+def test_apt_install_upgrades_outdated_base_packages_it_needs_or_shares_a_source_with() -> None:
+    """perl needs perl-base of its own version; apt 2.6 also upgrades the installed binaries of
+    the source it installs from (xz-utils took liblzma5 along on the engine). Only packages the
+    image has older than the archive can be concerned."""
+    model = SizeModel()
+    fs = model.stage_fs("debian:bookworm-slim")
+    assert fs.forces["perl"] == ["perl-base"]
+    assert "perl-base" in fs.upgradable
+    _size, new, _ = model.apt_closure(["git"], False, fs.base_packages, fs.excludes, fs.upgradable, fs.forces)
+    assert {"git", "perl", "perl-base"} <= set(new)
+    assert new.count("perl-base") == 1
+    # Without the forces (another base, no snapshot versions) nothing of the base is unpacked again.
+    _size, plain, _ = model.apt_closure(["git"], False, fs.base_packages, fs.excludes)
+    assert "perl-base" not in plain and set(plain) < set(new)
+    versions = model.apt["image_versions"]["minbase"]
+    assert set(versions) == fs.base_packages and versions["tzdata"] == "2026b-0+deb12u1"
+
+
+def test_dpkg_state_bytes_rewrites_status_and_adds_info_files() -> None:
+    from dflint.simulate import size as sizes
+
+    model = SizeModel()
+    fs = model.stage_fs("debian:bookworm-slim")
+    state = model.apt["dpkg"]
+    model.record_install(fs, ["bzip2"])
+    status = sum(state[name][0] for name in fs.base_packages | {"bzip2"})
+    assert 70_000 < status < 90_000  # /var/lib/dpkg/status of the bookworm image: ~78 KB
+    logs = sizes.APT_EIPP_LOG_BYTES + sizes.APT_LOG_BYTES_PER_RUN + sizes.APT_LOG_BYTES_PER_PACKAGE
+    assert state["bzip2"][2:] == [0, 0]  # no debconf templates, no ldconfig trigger
+    first = model.dpkg_state_bytes(fs, ["bzip2"])
+    assert first == 2 * status + state["bzip2"][1] + logs
+    # The logs are appended to, so a later install layer holds the earlier runs' lines again.
+    model.record_install(fs, ["patch"])
+    later = model.dpkg_state_bytes(fs, ["patch"])
+    grown = sizes.APT_LOG_BYTES_PER_RUN + sizes.APT_LOG_BYTES_PER_PACKAGE
+    assert later == first + 2 * state["patch"][0] - state["bzip2"][1] + state["patch"][1] + grown
 
 
 def test_pip_closure_flask_from_table() -> None:
@@ -190,7 +300,10 @@ def test_base_image_normalised_and_family_reasons() -> None:
     assert "same variant as oraclelinux:9-slim" in family.note
     aliased = model.base_image("ghcr.io/oracle/oraclelinux:9", False)
     assert aliased.confidence == "heuristic" and "Oracle" in aliased.note
-    assert model.base_image("eclipse-temurin:21-jdk-noble", False).size_bytes is None
+    # The JDK figure does not stand in for a JRE tag (its own entry) or for a JDK on Alpine.
+    jdk = model.base_image("eclipse-temurin:17-jdk-jammy", False)
+    assert (jdk.size_bytes, jdk.confidence) == (448_570_000, "heuristic")
+    assert model.base_image("eclipse-temurin:21-jre", False).size_bytes == 287_540_000
     assert model.base_image("quay.io/centos/centos:stream9", False).size_bytes is None
 
 
@@ -200,8 +313,12 @@ def test_base_image_exact_family_unknown() -> None:
     assert (exact.size_bytes, exact.confidence) == (119_200_000, "data")
     family = model.base_image("python:3.9-slim", False)
     assert (family.size_bytes, family.confidence) == (119_200_000, "heuristic")
-    assert model.base_image("nginx:alpine", False).confidence == "unknown"
-    assert model.base_image("nginx:alpine", False).size_bytes is None
+    assert model.base_image("nginx:alpine", False).confidence == "data"
+    # alpine-slim lacks the modules the alpine figure holds: no family match, no guess.
+    assert model.base_image("nginx:1.26.3-alpine-slim", False).confidence == "unknown"
+    assert model.base_image("nginx:1.26.3-alpine-slim", False).size_bytes is None
+    chiseled = "mcr.microsoft.com/dotnet/runtime-deps:8.0-jammy-chiseled"
+    assert model.base_image(chiseled, False).size_bytes is None
     assert model.base_image("ruby:3.4", False).size_bytes is None
     assert model.base_image("example.com/own/image:1", False).size_bytes is None
     assert model.base_image("scratch", True).size_bytes == 0

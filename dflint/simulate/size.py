@@ -9,9 +9,11 @@ What is modelled (dive's view of a layer: every byte written, even if a later la
 
 * apt-get install: the dependency closure (Depends + Pre-Depends, plus Recommends unless
   ``--no-install-recommends``) minus the base image's packages and what earlier layers of the
-  stage installed, summed from ``Installed-Size``, plus the bytecode Debian compiles at install
-  time for Python packages (:data:`PY_BYTECODE_RATIO`); ``apt-get update`` adds the package lists
-  unless the same RUN removes ``/var/lib/apt/lists`` (or they sit on a cache mount).
+  stage installed, plus the outdated base packages it names or drags along; per package the
+  bytes of its files (minus what the base's dpkg excludes drop), plus the bytecode Debian
+  compiles at install time for Python packages (:data:`PY_BYTECODE_RATIO`), plus the dpkg/apt
+  state the install rewrites (:meth:`SizeModel.dpkg_state_bytes`); ``apt-get update`` adds the
+  package lists unless the same RUN removes ``/var/lib/apt/lists`` (or they sit on a cache mount).
 * pip install: the shipped table of measured installs with their dependencies; ``-r file`` is
   read from the context; unknown names are a heuristic; the wheel cache is counted unless
   ``--no-cache-dir`` (or a cache mount on it).
@@ -25,6 +27,7 @@ import json
 import posixpath
 import re
 import tarfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -66,15 +69,29 @@ NPM_DEPENDENCY_BYTES = 3 * MIB
 #: python3-numpy 0.49; the median of 19 packages is 0.86.
 PY_BYTECODE_RATIO = 0.85
 _BYTE_COMPILED = re.compile(r"python3-.+|libpython3\.\d+-(minimal|stdlib)")
-#: Every layer that installs packages also rewrites dpkg's and apt's state, whole (measured on the
-#: engine, bookworm, ``docker save`` of a one-package layer): /var/lib/dpkg/status and status-old
-#: (~840 B per installed package each), /var/log/dpkg.log (~46 KB after debootstrap, ~600 B more
-#: per package installed since), apt's logs (~6 KB) and each new package's dpkg info files.
-DPKG_STATUS_BYTES_PER_PACKAGE = 840
-DPKG_LOG_BYTES = 46_000
-DPKG_LOG_BYTES_PER_PACKAGE = 600
-APT_LOG_BYTES = 6_000
-DPKG_INFO_BYTES_PER_PACKAGE = 1_500
+#: What an install layer holds besides the packages' files: dpkg's and apt's own state. Read from
+#: a ``docker save`` of install layers on the engine (bookworm-slim stand-in, dockerd 20.10):
+#: /var/lib/dpkg/status and status-old, whole (each package's stanza: ``dpkg`` in the apt data);
+#: each new package's /var/lib/dpkg/info files (``dpkg`` too); and the logs. The official images
+#: ship no logs, but apt and dpkg append to theirs, so each install layer holds them whole again:
+#: /var/log/dpkg.log, apt/term.log and apt/history.log grow by ~690 B per install run, ~890 B per
+#: package installed and ~550 B per run that ran the ldconfig trigger (fitted on four layers of
+#: one to three runs, within 50 B); /var/log/apt/eipp.log.xz (~4.5 KB) is rewritten each time.
+APT_EIPP_LOG_BYTES = 4_500
+APT_LOG_BYTES_PER_RUN = 690
+APT_LOG_BYTES_PER_PACKAGE = 890
+APT_LOG_BYTES_PER_TRIGGER_RUN = 550
+#: Fallback stanza size for a package the dpkg data lacks (the mean over the bookworm image).
+DPKG_STATUS_BYTES_PER_PACKAGE = 890
+#: A package that triggers ldconfig makes it rewrite /etc/ld.so.cache and
+#: /var/cache/ldconfig/aux-cache (~4.6 KB each on the bookworm images).
+LDCONFIG_BYTES = 9_200
+#: A package with debconf templates makes debconf rewrite /var/cache/debconf/templates.dat and
+#: config.dat and keep the old copies (-old). templates.dat holds every installed package's
+#: templates: on the bookworm image 753,157 B for 736,556 B of templates files (ratio 1.0225);
+#: config.dat was 4,401 B.
+DEBCONF_DB_RATIO = 1.0225
+DEBCONF_CONFIG_BYTES = 4_401
 #: pip: a package missing from the shipped table.
 PIP_UNKNOWN_BYTES = 2 * MIB
 #: pip wheel cache relative to the installed size (wheels are zip-compressed).
@@ -145,7 +162,15 @@ class StageFs:
     base_packages: frozenset[str] = frozenset()
     #: The base's dpkg exclude policy (``debian-slim``...): files dpkg never unpacks there.
     excludes: str | None = None
+    #: Base packages the archive has in a newer version: ``apt-get install`` of one upgrades it.
+    upgradable: frozenset[str] = frozenset()
+    #: package -> base packages it needs newer than the base has (``perl`` -> ``perl-base``).
+    forces: Mapping[str, list[str]] = field(default_factory=dict)
     installed: set[str] = field(default_factory=set)
+    #: apt install runs so far in the stage, and how many ran the ldconfig trigger (their log
+    #: lines stay in every later install layer).
+    apt_runs: int = 0
+    trigger_runs: int = 0
     #: absolute path in the image -> bytes, for files COPY'd from the context.
     copies: dict[str, int] = field(default_factory=dict)
     #: absolute path in the image -> path in the context.
@@ -153,7 +178,15 @@ class StageFs:
 
     def child(self) -> StageFs:
         return StageFs(
-            self.base_packages, self.excludes, set(self.installed), dict(self.copies), dict(self.origins)
+            self.base_packages,
+            self.excludes,
+            self.upgradable,
+            self.forces,
+            set(self.installed),
+            self.apt_runs,
+            self.trigger_runs,
+            dict(self.copies),
+            dict(self.origins),
         )
 
     def record_copy(self, dest: str, source: str, path: str, size: int) -> None:
@@ -234,20 +267,32 @@ class SizeModel:
             return Estimate(size, cast(Confidence, entry.get("confidence", "data")), note)
         return Estimate(size, "heuristic", "; ".join([*match.reasons, note]))
 
-    def base_packages(self, ref: str) -> frozenset[str]:
+    def base_set(self, ref: str) -> str | None:
+        """The apt data's package set an image starts with (``minbase``...), if known."""
         entry, _ = self.image_entry(ref)
         set_name = entry.get("apt_base") if entry else None
         if not set_name:
             name = normalise(ref).name if ref else ""
             set_name = "minbase" if name in ("debian", "ubuntu") else None
-        if not set_name:
-            return frozenset()
-        return frozenset(self.apt.get("sets", {}).get(set_name, []))
+        return cast("str | None", set_name)
+
+    def base_packages(self, ref: str) -> frozenset[str]:
+        set_name = self.base_set(ref)
+        return frozenset(self.apt.get("sets", {}).get(set_name, [])) if set_name else frozenset()
 
     def stage_fs(self, ref: str) -> StageFs:
-        """What a stage built on ``ref`` starts with: its apt packages and its dpkg excludes."""
+        """What a stage built on ``ref`` starts with: its apt packages, the ones the archive has
+        newer, and its dpkg excludes."""
         entry, _ = self.image_entry(ref)
-        return StageFs(self.base_packages(ref), excludes=(entry or {}).get("dpkg_excludes"))
+        # Only an image whose versions the apt data compared (``apt_snapshot``: the debian
+        # bookworm images) has known outdated packages; for the others the set is approximate.
+        snapshot = (entry or {}).get("apt_snapshot") or ""
+        return StageFs(
+            self.base_packages(ref),
+            excludes=(entry or {}).get("dpkg_excludes"),
+            upgradable=frozenset(self.apt.get("upgrades", {}).get(snapshot, [])),
+            forces=self.apt.get("forces", {}).get(snapshot, {}),
+        )
 
     # -- archives ----------------------------------------------------------------------------
     @staticmethod
@@ -271,18 +316,23 @@ class SizeModel:
         recommends: bool,
         have: set[str] | frozenset[str],
         excludes: str | None = None,
+        upgradable: set[str] | frozenset[str] = frozenset(),
+        forces: Mapping[str, list[str]] | None = None,
     ) -> tuple[int, list[str], list[str]]:
         """Bytes, new packages and unknown names for ``apt-get install names``.
 
         ``excludes`` is the base's dpkg exclude policy: the bytes of files dpkg drops there
-        (docs, man pages, locales on slim images) are not in the layer.
+        (docs, man pages, locales on slim images) are not in the layer. A package in
+        ``upgradable`` (installed, older than the archive's) is unpacked again, whole, when the
+        command line names it or a new package needs its newer version (``forces``: ``perl``
+        needs ``perl-base`` of its own version); apt leaves it alone otherwise.
         """
         packages: dict[str, list[Any]] = self.apt.get("packages", {})
-        seen: set[str] = set(have)
-        new: list[str] = []
-        unknown: list[str] = []
         todo = [n.split("=")[0].split("/")[0].removesuffix(":amd64") for n in names]
         requested = set(todo)
+        seen: set[str] = set(have) - (requested & set(upgradable))
+        new: list[str] = []
+        unknown: list[str] = []
         while todo:
             name = todo.pop()
             if name in seen:
@@ -294,6 +344,10 @@ class SizeModel:
                     unknown.append(name)
                 continue
             new.append(name)
+            for dep in (forces or {}).get(name, ()):
+                if dep in upgradable and dep not in new:
+                    new.append(dep)
+                    seen.add(dep)
             todo.extend(record[1])
             if recommends and len(record) > 2:
                 todo.extend(record[2])
@@ -313,17 +367,44 @@ class SizeModel:
             size += int(installed * PY_BYTECODE_RATIO)
         return size
 
-    @staticmethod
-    def dpkg_state_bytes(fs: StageFs, new: int) -> int:
-        """dpkg/apt state an install rewrites (see :data:`DPKG_STATUS_BYTES_PER_PACKAGE`)."""
-        packages = len(fs.base_packages) + len(fs.installed)
-        return (
-            2 * DPKG_STATUS_BYTES_PER_PACKAGE * packages
-            + DPKG_LOG_BYTES
-            + DPKG_LOG_BYTES_PER_PACKAGE * len(fs.installed)
-            + APT_LOG_BYTES
-            + DPKG_INFO_BYTES_PER_PACKAGE * new
+    def dpkg_state_bytes(self, fs: StageFs, new: list[str]) -> int:
+        """dpkg/apt state an install layer rewrites, after ``new`` joined ``fs.installed`` (and
+        the run was counted in ``fs.apt_runs``/``fs.trigger_runs``).
+
+        status and status-old (every installed package's stanza), the new packages' info
+        files, the logs so far, and ld.so.cache / debconf's databases when a new package
+        triggers them (see :data:`APT_LOG_BYTES_PER_RUN`, :data:`LDCONFIG_BYTES`,
+        :data:`DEBCONF_DB_RATIO`).
+        """
+        state: dict[str, list[int]] = self.apt.get("dpkg", {})
+        unknown = [0, 0, 0, 0]
+
+        def stanza(name: str) -> int:
+            return state[name][0] if name in state else DPKG_STATUS_BYTES_PER_PACKAGE
+
+        status = sum(stanza(name) for name in fs.base_packages | fs.installed)
+        info = [state.get(name, unknown) for name in new]
+        logs = (
+            APT_EIPP_LOG_BYTES
+            + APT_LOG_BYTES_PER_RUN * fs.apt_runs
+            + APT_LOG_BYTES_PER_PACKAGE * len(fs.installed)
+            + APT_LOG_BYTES_PER_TRIGGER_RUN * fs.trigger_runs
         )
+        size = 2 * status + sum(i[1] for i in info) + logs
+        if any(i[3] for i in info):
+            size += LDCONFIG_BYTES
+        if any(i[2] for i in info):
+            templates = sum(state.get(name, unknown)[2] for name in fs.base_packages | fs.installed)
+            size += 2 * (int(DEBCONF_DB_RATIO * templates) + DEBCONF_CONFIG_BYTES)
+        return size
+
+    def record_install(self, fs: StageFs, new: list[str]) -> None:
+        """Count one install run that added ``new`` to the stage (for the logs it leaves)."""
+        state: dict[str, list[int]] = self.apt.get("dpkg", {})
+        fs.installed.update(new)
+        fs.apt_runs += 1
+        if any(state.get(name, [0, 0, 0, 0])[3] for name in new):
+            fs.trigger_runs += 1
 
     # -- pip ---------------------------------------------------------------------------------
     def pip_closure(self, names: list[str]) -> tuple[int, int, list[str]]:
@@ -380,10 +461,16 @@ class SizeModel:
                     names = [p.name for p in pc.packages if p.kind == "name"]
                     have = fs.base_packages | fs.installed
                     size, new, unknown = self.apt_closure(
-                        names, not pc.no_install_recommends, have, fs.excludes
+                        names,
+                        not pc.no_install_recommends,
+                        have,
+                        fs.excludes,
+                        fs.upgradable - fs.installed,
+                        fs.forces,
                     )
-                    fs.installed.update(new)
-                    total += size + (self.dpkg_state_bytes(fs, len(new)) if new else 0)
+                    if new:
+                        self.record_install(fs, new)
+                        total += size + self.dpkg_state_bytes(fs, new)
                     if not self.apt:
                         confidences.append("unknown")
                         notes.append("no apt data shipped")

@@ -1,81 +1,29 @@
-"""Build small images on the real engine and compare their layer sizes with ``dflint simulate``.
+"""The size differential's cases and how one is measured on the real engine.
 
-Why a module of its own: the size differential (tests/engine/test_size_layers.py) and the
-accuracy table (benchmarks/evaluator_accuracy.py) measure the same cases the same way. The
-engine is a private dockerd with the local stand-in bases ``debian:bookworm`` and
-``debian:bookworm-slim`` (docs/real-engine.md; ``DOCKER_HOST`` names its socket). A layer's
-size is what ``docker history`` reports for it: the bytes of every file the step added or
-changed, which is what dflint estimates.
+Why a module of its own: the size tests (tests/engine/test_size_layers.py) and the accuracy table
+(benchmarks/evaluator_accuracy.py) measure the same cases the same way. Building, reading
+``docker history`` and pruning go through the engine harness (:mod:`engine.buildkit`); what is
+here is what only the size differential needs: the cases, dflint's estimates for them, and the
+rows that pair the two. A layer's size is what ``docker history`` reports for it (the bytes of
+every regular file the step added or changed, a hard-linked file once, symlinks and
+directories nothing), which is what dflint estimates.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-DOCKER = "/usr/bin/docker"
-#: Each case builds from one of these (made by the engine setup, never pulled).
+from engine.buildkit import Engine, write_context
+
+#: Each apt case builds from one of these (local stand-ins made by scripts/engine/bases.sh).
 BASES = ("debian:bookworm-slim", "debian:bookworm")
-
-
-def engine_env() -> dict[str, str] | None:
-    """The environment that reaches the engine, or None when none answers."""
-    host = os.environ.get("DOCKER_HOST")
-    if not host or not os.path.exists(DOCKER):
-        return None
-    env = {**os.environ, "DOCKER_BUILDKIT": "1"}
-    done = subprocess.run([DOCKER, "info"], env=env, capture_output=True, check=False, timeout=60)
-    return env if done.returncode == 0 else None
-
-
-def missing_bases(env: Mapping[str, str]) -> list[str]:
-    """Bases this differential needs that the engine does not have."""
-    return [
-        base
-        for base in BASES
-        if subprocess.run(
-            [DOCKER, "image", "inspect", base], env=env, capture_output=True, check=False
-        ).returncode
-    ]
-
-
-def build(env: Mapping[str, str], context: Path, tag: str) -> None:
-    """``docker build`` (BuildKit, host network: the engine has no bridge)."""
-    done = subprocess.run(
-        [DOCKER, "build", "--network", "host", "--progress", "plain", "-t", tag, str(context)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=1800,
-    )
-    if done.returncode:
-        raise RuntimeError(f"docker build {tag} failed:\n{done.stderr[-3000:]}")
-
-
-def layer_sizes(env: Mapping[str, str], tag: str) -> list[int]:
-    """Sizes of the image's history entries, oldest first (config-only steps are 0)."""
-    out = subprocess.run(
-        [DOCKER, "history", "--no-trunc", "--human=false", "--format", "{{.Size}}", tag],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return [int(x) for x in reversed(out.split())]
-
-
-def remove(env: Mapping[str, str], tag: str) -> None:
-    """Drop the image and the build cache (vfs keeps a full copy per layer)."""
-    subprocess.run([DOCKER, "rmi", "-f", tag], env=env, capture_output=True, check=False)
-    subprocess.run([DOCKER, "builder", "prune", "-af"], env=env, capture_output=True, check=False)
 
 
 @dataclass
@@ -107,30 +55,92 @@ def estimate_layers(dockerfile: str, context: Path) -> list[tuple[int | None, st
 
 
 def measure(
-    env: Mapping[str, str],
+    engine: Engine,
     case: str,
     base: str,
     steps: list[str],
     files: Callable[[Path], None] | None = None,
+    engine_base: str | None = None,
 ) -> list[Row]:
-    """Build ``FROM base`` + ``steps`` (layer instructions only) and compare every step."""
+    """Build ``FROM base`` + ``steps`` (layer instructions only) and compare every step.
+
+    dflint reads ``FROM base``; the engine builds on ``engine_base`` when given (the stand-in
+    brought to the official image's package versions, :func:`official_base`).
+    """
     dockerfile = f"FROM {base}\n" + "".join(step + "\n" for step in steps)
     tmp = Path(tempfile.mkdtemp(prefix="dflint-size-"))
     tag = f"dflint-size/{case}:{base.replace(':', '-')}"
     try:
-        (tmp / "Dockerfile").write_text(dockerfile, encoding="utf-8")
+        write_context(tmp, {}, dockerfile.replace(f"FROM {base}\n", f"FROM {engine_base or base}\n", 1))
         if files is not None:
             files(tmp)
         estimates = estimate_layers(dockerfile, tmp)
-        build(env, tmp, tag)
-        real = layer_sizes(env, tag)[-len(steps) :]
+        engine.build(tmp, tag=tag)
+        real = [entry.size for entry in engine.history(tag)][-len(steps) :]
     finally:
-        remove(env, tag)
+        # vfs keeps a full copy of the filesystem per layer: drop the image and the cache.
+        engine.remove_images(tag)
+        engine.prune()
         shutil.rmtree(tmp, ignore_errors=True)
     return [
         Row(case, base, step, size, est, conf, note)
         for step, size, (est, conf, note) in zip(steps, real, estimates, strict=True)
     ]
+
+
+def image_versions(engine: Engine, image: str) -> dict[str, str]:
+    """The dpkg packages of a local image and their versions (``dpkg-query`` in a container)."""
+    out = engine.docker(
+        "run", "--rm", "--network", "none", image, "dpkg-query", "-W", "-f", "${Package}=${Version}\\n"
+    ).stdout
+    return dict(line.split("=", 1) for line in out.split())
+
+
+def official_versions() -> dict[str, str]:
+    """The official debian:bookworm(-slim) image's packages (repo-info snapshot in the apt data)."""
+    from dflint.simulate.size import SizeModel
+
+    return dict(SizeModel().apt["image_versions"]["minbase"])
+
+
+def official_base(engine: Engine, base: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The stand-in ``base`` with the official image's package versions, and what still differs.
+
+    debootstrap installs the point release; the official images also carry the security updates
+    of their build date (liblzma5, libpcre2-8-0 in the 2026-09-18 snapshot). The difference
+    shows in layers: apt upgrades an outdated base package along with another binary of its
+    source (xz-utils took liblzma5 with it). So the stand-in gets those versions in a layer of
+    its own (logs removed: the official images ship none); a version the archive no longer has
+    falls back to the archive's, and is returned as ``{name: (have, official)}``.
+    Raises when the package sets differ (then the stand-in is not that image at all).
+    """
+    tag = f"dflint-size/{base.replace(':', '-')}-official"
+    official = official_versions()
+    have = image_versions(engine, base)
+    if set(have) != set(official):
+        raise AssertionError(
+            f"{base} stand-in: extra {sorted(set(have) - set(official))}, "
+            f"missing {sorted(set(official) - set(have))} against the official image"
+        )
+    if engine.docker("image", "inspect", tag, check=False).returncode:
+        pins = [f"{name}={version}" for name, version in sorted(official.items()) if have[name] != version]
+        install = "apt-get install -y --no-install-recommends"
+        script = " && ".join(
+            f"({install} {pin} || {install} {pin.split('=')[0]})" for pin in pins
+        ) or "true"
+        context = Path(tempfile.mkdtemp(prefix="dflint-official-"))
+        try:
+            write_context(
+                context,
+                {},
+                f"FROM {base}\nRUN apt-get update && {script} && rm -rf /var/lib/apt/lists/*"
+                " /var/log/dpkg.log /var/log/apt/*.log /var/log/apt/eipp.log.xz\n",
+            )
+            engine.build(context, tag=tag)
+        finally:
+            shutil.rmtree(context, ignore_errors=True)
+    now = image_versions(engine, tag)
+    return tag, {name: (now[name], version) for name, version in official.items() if now[name] != version}
 
 
 # -- the cases ----------------------------------------------------------------------------------
@@ -167,18 +177,18 @@ PIP_CASES: dict[str, list[str]] = {
     "tomli": ["tomli==2.5.0"],
     "pathspec": ["pathspec==1.1.1"],
 }
-PIP_PYTHON = (
-    "RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip"
-    " && rm -rf /var/lib/apt/lists/* /usr/lib/python3.11/EXTERNALLY-MANAGED"
-)
+#: The python:3.12-slim stand-in (scripts/engine/bases.sh): Debian's python3 and pip on the slim
+#: base, ``EXTERNALLY-MANAGED`` removed. Its figures are not the official image's, but a pip layer
+#: only depends on the wheels.
+PIP_BASE = "python:3.12-slim"
 PIP_RUN = "RUN pip install --no-cache-dir --no-index --find-links /wheels {}"
 
 
-def measure_pip(env: Mapping[str, str], wheels: Path) -> list[Row]:
-    """Python on the slim base, the wheels copied in, then one ``pip install`` layer per case."""
-    steps = [PIP_PYTHON, "COPY wheels /wheels"] + [PIP_RUN.format(pins[0]) for pins in PIP_CASES.values()]
-    rows = measure(env, "pip", "debian:bookworm-slim", steps, partial(_copy_tree, wheels))
-    return rows[2:]
+def measure_pip(engine: Engine, wheels: Path) -> list[Row]:
+    """The wheels copied into the Python base, then one ``pip install`` layer per case."""
+    steps = ["COPY wheels /wheels"] + [PIP_RUN.format(pins[0]) for pins in PIP_CASES.values()]
+    rows = measure(engine, "pip", PIP_BASE, steps, partial(_copy_tree, wheels))
+    return rows[1:]
 
 
 def _copy_tree(wheels: Path, context: Path) -> None:

@@ -6,11 +6,11 @@ every source edit re-run the whole install. The fix is the well-known order: cop
 manifest/lock files, install, then copy the rest.
 
 The rule walks each stage (and, separately, its ONBUILD triggers) in order, remembers COPY/ADD
-instructions that bring in more than install inputs (``_df001_sources``), and reports each of
-them once at the first dependency step that follows in the same stage (``_df001_installs``).
+instructions that bring in more than install inputs (``_cache_busting_sources``), and reports each of
+them once at the first dependency step that follows in the same stage (``_cache_busting_installs``).
 Whether a step really downloads anything is decided from the Dockerfile and, when the engine
-hands them over, the build context's manifests (``_df001_context``, ``_df001_go``). The
-(unsafe) reordering fix is planned in ``_df001_reorder``.
+hands them over, the build context's manifests (``_cache_busting_context``, ``_cache_busting_go``). The
+(unsafe) reordering fix is planned in ``_cache_busting_reorder``.
 """
 
 from __future__ import annotations
@@ -26,11 +26,18 @@ from dflint.records import FrozenRecord
 from dflint.shell import ShellScript
 from dflint.tree import Add, Copy, Instruction, Onbuild, Run, Word
 
-from ._df001_context import CONTEXT_TEXT_NAMES, ContextView
-from ._df001_go import GoHistory, go_downloads, gopath_mode
-from ._df001_installs import Install, argv_of, run_facts, run_installs
-from ._df001_reorder import reorder_fix, workdirs
-from ._df001_sources import Intake, clean, copied_ecosystems, intake_of, is_manifest_word
+from ._cache_busting_context import CONTEXT_TEXT_NAMES, ContextView
+from ._cache_busting_go import GoHistory, go_downloads, gopath_mode
+from ._cache_busting_installs import Install, argv_of, run_facts, run_installs
+from ._cache_busting_reorder import reorder_fix, workdirs
+from ._cache_busting_sources import (
+    Intake,
+    clean,
+    copied_ecosystems,
+    intake_of,
+    is_manifest_word,
+    is_named_path,
+)
 from ._pkgmgr import mount_covers
 
 __all__ = ["CacheBustingCopyOrder"]
@@ -184,6 +191,9 @@ class _Walk:
         self.texts: list[str] = []
         self.go_verbs: set[str] = set()
         self.copied_names: set[str] = set()
+        #: COPYs of source made after an earlier COPY brought manifests alone (by id), with the
+        #: ecosystems of those manifests: the author follows the manifests-first order.
+        self.after_manifests: dict[int, frozenset[str]] = {}
         #: The sequence names a gemspec somewhere (`gem build x.gemspec`): the project is a gem.
         self.names_gemspec = any(".gemspec" in i.original for i in instructions)
 
@@ -211,6 +221,8 @@ class _Walk:
                 self.copied_names.add(posixpath.basename(text.rstrip("/")).lower())
         intake = intake_of(instruction, workdir)
         ecosystems = copied_ecosystems(instruction)
+        if intake is not None and self.manifests_copied:
+            self.after_manifests[id(instruction)] = frozenset(self.manifests_copied)
         self.manifests_copied |= ecosystems
         self.generated -= ecosystems
         if intake is not None:
@@ -308,13 +320,29 @@ class _Walk:
             if install.ecosystem.startswith("local:") and not item.whole_context:
                 kept.append(item)
                 continue
-            words = [w for w in item.words if not _is_input_of(script, w)
+            chosen = self._chosen_inputs(item, install, run)
+            words = [w for w in item.words if not _is_input_of(script, w) and w not in chosen
                      and not (local_replaces is not None and self._is_local_module(item, w, local_replaces))]
             reported = item.keeping(words)
             if reported is None:
                 continue  # all of it is an input of this step
             yield self._with_fix(self._violation(reported, run, install), reported, run)
         self.pending = kept
+
+    def _chosen_inputs(self, item: Intake, install: Install, run: Run) -> tuple[Word, ...]:
+        """Files and folders picked one by one between the manifests and their install, when
+        the rest of the context comes after it (huginn: ``COPY Gemfile Gemfile.lock`` + ``COPY
+        lib/gemfile_helper.rb`` + ``COPY vendor/gems/`` + ``bundle install`` + ``COPY ./ /app/``):
+        the author follows the manifests-first order and chose them as inputs of the install (a
+        file the Gemfile loads, a vendored gem, a postinstall script), not as the source the
+        rule warns about."""
+        if item.whole_context or install.ecosystem not in self.after_manifests.get(id(item.instruction), ()):
+            return ()
+        later = self.instructions[self.instructions.index(run) + 1:]
+        if not any(isinstance(i, (Copy, Add)) and (k := intake_of(i, "/")) is not None and k.whole_context
+                   for i in later):
+            return ()
+        return tuple(w for w in item.words if is_named_path(w.text))
 
     def _local_modules(self, install: Install) -> tuple[str, ...] | None:
         """For ``go mod download`` after go.mod was copied explicitly: the folders go.mod
@@ -391,11 +419,17 @@ class CacheBustingCopyOrder(Rule):
 
     Not reported, because the order costs nothing or the advice would break the build:
 
-    * copying only manifests, lock files, build hooks (`build_rust.py` beside
-      `pyproject.toml`) or what a Node install reads besides them (`patches/` for
-      patch-package and pnpm, `prisma/` for `@prisma/client`'s postinstall), or a file the
-      step itself names (`COPY tool.deb /tmp/` + `apt-get install /tmp/tool.deb`; `COPY
-      ci/rprofile /etc/` + `RUN cat /etc/rprofile >> ...`);
+    * copying only manifests, lock files (also by a glob that starts with one's name:
+      `bun.lockb*`, `Gemfile*`), build hooks (`build_rust.py` beside `pyproject.toml`) or
+      what a Node install reads besides them (`patches/` for patch-package and pnpm,
+      `prisma/` for `@prisma/client`'s postinstall), or a file the step itself names (`COPY
+      tool.deb /tmp/` + `apt-get install /tmp/tool.deb`; `COPY ci/rprofile /etc/` + `RUN cat
+      /etc/rprofile >> ...`);
+    * files and folders named one by one after a COPY of the install's manifests and before
+      the install, when the whole context is copied after it (`COPY Gemfile Gemfile.lock ./`
+      + `COPY lib/gemfile_helper.rb lib/` + `RUN bundle install` + `COPY . .`): the author
+      follows the manifests-first order and picked them as inputs of the install (a file the
+      Gemfile loads, a vendored gem);
     * a second install from manifests already installed (`npm ci --omit=dev` after the build);
     * conditional installs: `if [ -s requirements.txt ]; then pip install ...; fi`, `[ -f
       composer.json ] && composer install`, or an install in only one branch of an `if`/`case`

@@ -26,7 +26,7 @@ from dflint.plugin import Context
 from dflint.records import FrozenRecord
 from dflint.tree import Run
 
-from ._df001_context import ContextView
+from ._cache_busting_context import ContextView
 
 __all__ = ["GoHistory", "go_downloads", "go_version", "gopath_mode"]
 

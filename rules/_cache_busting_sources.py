@@ -18,10 +18,10 @@ from dflint.records import FrozenRecord
 from dflint.span import Span
 from dflint.tree import Add, Copy, Instruction, Word
 
-from ._df001_installs import ecosystem_of_manifest, names_path
-from ._df001_reorder import UNKNOWN_ROOT
+from ._cache_busting_installs import ecosystem_of_manifest, names_path
+from ._cache_busting_reorder import UNKNOWN_ROOT
 
-__all__ = ["Intake", "clean", "copied_ecosystems", "intake_of", "is_manifest_word"]
+__all__ = ["Intake", "clean", "copied_ecosystems", "intake_of", "is_manifest_word", "is_named_path"]
 
 #: Extensions of application source files.
 _SOURCE_EXTS = frozenset({
@@ -66,9 +66,28 @@ def is_manifest_word(text: str) -> bool:
         return False
     if not _is_glob(base):
         return ecosystem_of_manifest(base) is not None
-    picks_manifest = any(fnmatch.fnmatchcase(s, base) for s in _MANIFEST_SAMPLES)
+    picks_manifest = any(fnmatch.fnmatchcase(s, base) for s in _MANIFEST_SAMPLES) or _manifest_stem(base)
     picks_source = any(fnmatch.fnmatchcase(s, base) for s in _SOURCE_SAMPLES)
     return picks_manifest and not picks_source
+
+
+def _manifest_stem(glob: str) -> bool:
+    """A glob whose fixed start is a manifest's whole name: ``bun.lockb*``, ``Gemfile*``,
+    ``yarn.lock*`` (the usual way to copy a lock file that may be missing)."""
+    return ecosystem_of_manifest(_glob_stem(glob)) is not None
+
+
+def _glob_stem(glob: str) -> str:
+    """The fixed text before a glob's first wildcard."""
+    return glob[:min((glob.index(c) for c in "*?[" if c in glob), default=len(glob))]
+
+
+def is_named_path(text: str) -> bool:
+    """A source word that names one file or folder (``lib/gemfile_helper.rb``, ``vendor/gems/``):
+    no glob, no variable, not the whole context."""
+    raw = clean(text)
+    path = _path(raw)
+    return path not in ("", ".") and not _is_glob(path) and "$" not in raw
 
 
 def copied_ecosystems(instruction: Copy | Add) -> set[str]:
@@ -78,7 +97,7 @@ def copied_ecosystems(instruction: Copy | Add) -> set[str]:
         base = posixpath.basename(_path(word.text)).lower()
         eco = ecosystem_of_manifest(base)
         if eco is None and _is_glob(base):
-            picked = [s for s in _MANIFEST_SAMPLES if fnmatch.fnmatchcase(s, base)]
+            picked = [_glob_stem(base)] + [s for s in _MANIFEST_SAMPLES if fnmatch.fnmatchcase(s, base)]
             eco = next((e for e in map(ecosystem_of_manifest, picked) if e is not None), None)
         if eco is not None:
             found.add(eco)
